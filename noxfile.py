@@ -1,0 +1,40 @@
+"""Sessions: ``nox`` runs tests, lint and typecheck (what CI runs); see README."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.error_on_missing_interpreters = False
+
+# torch first, pinned: an unpinned torch in a fresh venv pulls GBs of CUDA wheels.
+TORCH = "torch==2.13.0"
+CONSTRAINTS = ("-c", "constraints.txt")
+
+
+def _install_project(session: nox.Session, extras: str = "test") -> None:
+    session.install(TORCH)
+    session.install(*CONSTRAINTS, "-e", f".[{extras}]")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The unit, property, doc-example and plugin-install tests."""
+    _install_project(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on src/."""
+    _install_project(session)
+    session.install(*CONSTRAINTS, "mypy>=1.10")
+    session.run("mypy")

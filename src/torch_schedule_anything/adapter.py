@@ -1,0 +1,292 @@
+"""Run any torch scheduler on any param-group key: ``arbitrary_schedule_factory``.
+
+A torch scheduler only knows ``group["lr"]``. The adapter hands it a stand-in optimizer whose
+param groups are small private dicts: ``"lr"`` there mirrors the target key of the real group,
+and every other key the scheduler writes (``initial_lr``, ``max_lr`` ...) stays private to that
+one schedule, so several schedules on one optimizer never collide. Before each step the target
+values are copied in, after it they are copied out (Tensors are shared, so their ``fill_``
+lands in the real tensor). The stand-in dicts are plain ``dict``s: the foreign scheduler runs
+at its native speed.
+
+The returned :class:`AdaptedSchedule` is itself an ``LRScheduler`` whose ``.optimizer`` is the
+real optimizer (what Lightning checks); the foreign scheduler is ``.scheduler`` and its
+attributes are readable through the wrapper (``s.step_size``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import torch
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import LRScheduler
+
+from .errors import add_note
+from .param_groups import Slot, extend_optimizer
+
+__all__ = ["AdaptedSchedule", "ParamGroupAdapter", "arbitrary_schedule_factory"]
+
+
+class ParamGroupAdapter(Optimizer):
+    """A stand-in optimizer that shows ``schedule_target`` as ``"lr"`` to a torch scheduler.
+
+    It is not an optimizer: ``step``, ``state_dict`` and ``load_state_dict`` raise. Use it only
+    through :func:`arbitrary_schedule_factory`.
+    """
+
+    def __init__(self, optimizer: Optimizer, schedule_target: str) -> None:
+        # Deliberately no Optimizer.__init__: this object owns no parameters or state.
+        self.optimizer = optimizer
+        self.schedule_target = schedule_target
+        self._slot = Slot(schedule_target)
+        self.defaults = (
+            {"lr": self._slot.read(optimizer.defaults)}
+            if (self._slot.key in optimizer.defaults)
+            else {}
+        )
+        self.param_groups = [
+            {"lr": self._slot.read(group), "params": group["params"]}
+            for group in optimizer.param_groups
+        ]
+        self.state: dict[Any, Any] = {}  # type: ignore[override,assignment,misc]
+
+    @property
+    def _opt_called(self) -> bool:
+        # torch warns when a scheduler steps before its optimizer; the stand-in is never
+        # stepped, the real optimizer is. Report "called" so the warning is not a false alarm.
+        return True
+
+    @_opt_called.setter
+    def _opt_called(self, value: bool) -> None:
+        pass
+
+    def pull(self) -> None:
+        """Copy the real target values into the stand-in groups (before a scheduler step)."""
+        real = self.optimizer.param_groups
+        mine = self.param_groups
+        if len(real) != len(mine):
+            raise RuntimeError(
+                f"the optimizer now has {len(real)} param groups but the schedule of "
+                f"{self.schedule_target!r} was built for {len(mine)}; create schedules after the "
+                f"last add_param_group()"
+            )
+        slot = self._slot
+        if slot.index is None:
+            key = slot.key
+            for shadow, group in zip(mine, real):
+                shadow["lr"] = group[key]
+        else:
+            for shadow, group in zip(mine, real):
+                shadow["lr"] = slot.read(group)
+
+    def push(self) -> None:
+        """Copy the stand-in ``lr`` values out to the real target (after a scheduler step)."""
+        real = self.optimizer.param_groups
+        if self._slot.index is not None:
+            self._slot.write_each(real, [_as_float(shadow["lr"]) for shadow in self.param_groups])
+            return
+        key = self._slot.key
+        for shadow, group in zip(self.param_groups, real):
+            value = shadow["lr"]
+            current = group[key]
+            if value is current:  # the same Tensor: torch already filled it in place
+                continue
+            if isinstance(current, torch.Tensor):
+                current.fill_(_as_float(value))
+            else:
+                group[key] = value
+
+    def step(self, closure: Callable[[], float] | None = None) -> None:  # type: ignore[override]
+        raise NotImplementedError(
+            "ParamGroupAdapter is a stand-in for a scheduler, not an optimizer; step the real "
+            "optimizer"
+        )
+
+    def state_dict(self) -> dict[str, Any]:  # type: ignore[override]
+        raise NotImplementedError("save the real optimizer's state_dict, not the adapter's")
+
+    def load_state_dict(self, state_dict: Any) -> None:  # type: ignore[override]
+        raise NotImplementedError("load the real optimizer's state_dict, not the adapter's")
+
+    def __repr__(self) -> str:
+        return f"ParamGroupAdapter({type(self.optimizer).__name__}, {self.schedule_target!r})"
+
+
+def _as_float(value: Any) -> float:
+    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
+
+
+class AdaptedSchedule(LRScheduler):
+    """A torch scheduler driving ``schedule_target`` of the real optimizer's param groups.
+
+    ``step(*args)`` is forwarded (so ``ReduceLROnPlateau``'s ``step(metrics)`` works);
+    ``get_last_lr()`` returns the target's values; ``state_dict()`` wraps the foreign
+    scheduler's own state with the target's name.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, scheduler: LRScheduler, adapter: ParamGroupAdapter
+    ) -> None:
+        self.optimizer = optimizer
+        self.scheduler = scheduler
+        self.adapter = adapter
+        self.schedule_target = adapter.schedule_target
+
+    def step(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Step the foreign scheduler on the target key."""
+        adapter = self.adapter
+        adapter.pull()
+        self.scheduler.step(*args, **kwargs)
+        adapter.push()
+
+    def get_last_lr(self) -> list[float]:  # type: ignore[override]
+        """The target's values after the last step, one float per param group."""
+        return [_as_float(v) for v in self.scheduler.get_last_lr()]
+
+    def get_lr(self) -> list[float]:  # type: ignore[override]
+        return self.get_last_lr()
+
+    @property
+    def _last_lr(self) -> list[float]:  # type: ignore[override,assignment,misc]
+        return self.get_last_lr()
+
+    @property
+    def last_epoch(self) -> int:  # type: ignore[override]
+        return int(self.scheduler.last_epoch)
+
+    @last_epoch.setter
+    def last_epoch(self, value: int) -> None:
+        self.scheduler.last_epoch = value
+
+    @property
+    def _step_count(self) -> int:
+        return int(getattr(self.scheduler, "_step_count", self.last_epoch + 1))
+
+    @_step_count.setter
+    def _step_count(self, value: int) -> None:
+        self.scheduler._step_count = value
+
+    @property
+    def base_lrs(self) -> list[float]:  # type: ignore[override]
+        return [_as_float(v) for v in getattr(self.scheduler, "base_lrs", [])]
+
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "schedule_target": self.schedule_target,
+            "scheduler": type(self.scheduler).__name__,
+            "state": self.scheduler.state_dict(),
+        }
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore the foreign scheduler; 1.x state dicts (the bare scheduler's) also load."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
+        if "state" not in state_dict:  # ScheduleAnything 1.x: the foreign scheduler's own dict
+            self.scheduler.load_state_dict(dict(state_dict))
+            return
+        target = state_dict.get("schedule_target", self.schedule_target)
+        if target != self.schedule_target:
+            raise ValueError(
+                f"state dict is for schedule_target {target!r} but this schedule drives "
+                f"{self.schedule_target!r}"
+            )
+        kind = state_dict.get("scheduler", type(self.scheduler).__name__)
+        if kind != type(self.scheduler).__name__:
+            raise ValueError(
+                f"state dict of {self.schedule_target!r} was saved from a {kind} but this "
+                f"schedule wraps a {type(self.scheduler).__name__}"
+            )
+        self.scheduler.load_state_dict(dict(state_dict["state"]))
+        self.adapter.push()
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: expose the foreign scheduler's attributes.
+        inner = self.__dict__.get("scheduler")
+        if inner is None or name.startswith("__"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(inner, name)
+
+    def __repr__(self) -> str:
+        return f"AdaptedSchedule({type(self.scheduler).__name__} on {self.schedule_target!r})"
+
+
+def arbitrary_schedule_factory(
+    optimizer: Optimizer,
+    schedule_factory: Callable[[Optimizer], LRScheduler],
+    default_value: float | None = None,
+    schedule_target: str = "lr",
+) -> AdaptedSchedule:
+    """Bind any torch scheduler to any param-group key.
+
+    ``schedule_factory(stand_in)`` must build the scheduler on the optimizer it is given (a
+    :class:`ParamGroupAdapter` showing ``schedule_target`` as ``"lr"``), e.g.
+    ``lambda opt: StepLR(opt, step_size=30, gamma=0.5)``.
+
+    Args:
+        optimizer: the real optimizer.
+        schedule_factory: ``Optimizer -> LRScheduler``.
+        default_value: creates ``schedule_target`` in groups that lack it; ignored elsewhere.
+        schedule_target: the key to drive (default ``"lr"``); ``"betas[0]"`` for a tuple element.
+
+    Returns:
+        An ``LRScheduler`` whose ``.optimizer`` is ``optimizer`` and whose ``step()`` steps the
+        foreign scheduler on the target.
+
+    Raises:
+        KeyError: ``schedule_target`` is missing and no ``default_value`` was given.
+        TypeError: ``default_value`` is not a number, or the factory returned no scheduler.
+
+    Example:
+        >>> import torch
+        >>> from torch.optim.lr_scheduler import StepLR
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+        >>> s = arbitrary_schedule_factory(opt, lambda o: StepLR(o, step_size=2, gamma=0.5),
+        ...                                schedule_target="momentum")
+        >>> for _ in range(2):
+        ...     s.step()
+        >>> opt.param_groups[0]["momentum"], opt.param_groups[0]["lr"]
+        (0.45, 0.1)
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
+        )
+    if not callable(schedule_factory):
+        raise TypeError(
+            f"schedule_factory must be a callable optimizer -> scheduler, such as "
+            f"lambda opt: StepLR(opt, step_size=30), got {type(schedule_factory).__name__}"
+        )
+    slot = Slot(schedule_target)
+    if default_value is not None:
+        if slot.index is not None:
+            raise ValueError(
+                f"default_value cannot create the tuple element {schedule_target!r}; create "
+                f"{slot.key!r} with sa.extend_optimizer first"
+            )
+        extend_optimizer(optimizer, slot.key, default_value)  # type: ignore[arg-type]
+    for i, group in enumerate(optimizer.param_groups):
+        slot.read_float(group, i)
+    adapter = ParamGroupAdapter(optimizer, schedule_target)
+    try:
+        scheduler = schedule_factory(adapter)
+    except (KeyError, ValueError) as exc:
+        add_note(
+            exc,
+            f"[torch_schedule_anything] the scheduler was built on a stand-in optimizer that "
+            f"shows only {schedule_target!r} (as 'lr'); options that drive other keys, such as "
+            f"cycle_momentum=True of OneCycleLR/CyclicLR, need cycle_momentum=False here (and a "
+            f"second schedule on 'momentum' if you want it)",
+        )
+        raise
+    if not isinstance(scheduler, LRScheduler):
+        raise TypeError(
+            f"schedule_factory returned {type(scheduler).__name__}, not a torch LRScheduler"
+        )
+    if scheduler.optimizer is not adapter:
+        raise ValueError(
+            "schedule_factory must build the scheduler on the optimizer it receives "
+            "(lambda opt: StepLR(opt, ...)), not on the real optimizer captured from outside"
+        )
+    adapter.push()
+    return AdaptedSchedule(optimizer, scheduler, adapter)

@@ -1,0 +1,224 @@
+"""The plugin manager: built-in plugin, entry-point discovery, hand registration, listing.
+
+* Entry-point group ``torch_schedule_anything``; each entry point names a module or object with
+  ``@sa.hookimpl`` functions.
+* Discovery is lazy: nothing is imported until the registry is first used
+  (``sa.list_curves()``, ``sa.schedule("name", ...)``, ``sa.list_plugins()``).
+* Entry points are loaded **one at a time**: one that fails to import, or whose hooks do not
+  match the specifications, gives a :class:`PluginLoadWarning` naming its distribution and the
+  error, and everything else keeps working.
+* ``TSA_DISABLE_PLUGIN_AUTOLOAD=1`` turns discovery off; the built-in plugin is always there.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points, version
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+
+__all__ = [
+    "DISABLE_AUTOLOAD_ENV",
+    "ENTRY_POINT_GROUP",
+    "PluginInfo",
+    "PluginLoadWarning",
+    "get_plugin_manager",
+    "list_plugins",
+    "plugin_info",
+    "register_plugin",
+    "unregister_plugin",
+]
+
+ENTRY_POINT_GROUP = "torch_schedule_anything"
+DISABLE_AUTOLOAD_ENV = "TSA_DISABLE_PLUGIN_AUTOLOAD"
+BUILTIN_NAME = "builtin"
+_DISTRIBUTION = "torch-schedule-anything"
+
+
+class PluginLoadWarning(UserWarning):
+    """A plugin could not be loaded or its hook failed; the rest keeps working."""
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """Where a registered plugin came from."""
+
+    name: str
+    distribution: str
+    version: str
+    source: str  # "builtin", "entry point" or "register_plugin"
+    hooks: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "distribution": self.distribution,
+            "version": self.version,
+            "source": self.source,
+            "hooks": list(self.hooks),
+        }
+
+
+class _State:
+    manager: pluggy.PluginManager | None = None
+    info: dict[str, PluginInfo] = {}  # noqa: RUF012 - module-level singleton state
+    generation: int = 0
+
+
+def _own_version() -> str:
+    try:
+        return version(_DISTRIBUTION)
+    except Exception:
+        return "0+unknown"
+
+
+def autoload_disabled() -> bool:
+    """True when ``TSA_DISABLE_PLUGIN_AUTOLOAD`` is set to a true value."""
+    value = os.environ.get(DISABLE_AUTOLOAD_ENV, "")
+    return value.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _hooks_of(manager: pluggy.PluginManager, plugin: object) -> tuple[str, ...]:
+    callers = manager.get_hookcallers(plugin) or []
+    return tuple(sorted(caller.name for caller in callers))
+
+
+def _register_checked(manager: pluggy.PluginManager, plugin: object, name: str) -> None:
+    """Register ``plugin`` and validate its hooks; unregister it again if they are wrong."""
+    manager.register(plugin, name=name)
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError:
+        manager.unregister(name=name)
+        raise
+
+
+def _load_entry_point(manager: pluggy.PluginManager, ep: EntryPoint) -> None:
+    dist = getattr(ep, "dist", None)
+    dist_name = dist.name if dist is not None else "<unknown distribution>"
+    dist_version = dist.version if dist is not None else "?"
+    if manager.has_plugin(ep.name) or ep.name == BUILTIN_NAME:
+        warnings.warn(
+            f"torch_schedule_anything plugin {ep.name!r} from {dist_name} was skipped: another "
+            f"plugin is already registered under that name",
+            PluginLoadWarning,
+            stacklevel=4,
+        )
+        return
+    try:
+        plugin = ep.load()
+        _register_checked(manager, plugin, ep.name)
+    except Exception as exc:
+        warnings.warn(
+            f"torch_schedule_anything plugin {ep.name!r} from distribution {dist_name} "
+            f"{dist_version} failed to load and was skipped: {type(exc).__name__}: {exc}. "
+            f"Uninstall or fix it, or set {DISABLE_AUTOLOAD_ENV}=1 to skip all plugins.",
+            PluginLoadWarning,
+            stacklevel=4,
+        )
+        return
+    _State.info[ep.name] = PluginInfo(
+        ep.name, dist_name, dist_version, "entry point", _hooks_of(manager, plugin)
+    )
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
+    """The project's pluggy manager, created (and entry points loaded) on first use."""
+    if _State.manager is not None:
+        return _State.manager
+    manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    from . import builtin_plugin
+
+    _register_checked(manager, builtin_plugin, BUILTIN_NAME)
+    _State.info = {
+        BUILTIN_NAME: PluginInfo(
+            BUILTIN_NAME,
+            _DISTRIBUTION,
+            _own_version(),
+            "builtin",
+            _hooks_of(manager, builtin_plugin),
+        )
+    }
+    _State.manager = manager
+    if not autoload_disabled():
+        found = entry_points(group=ENTRY_POINT_GROUP)
+        for ep in sorted(found, key=lambda e: (getattr(e.dist, "name", "") or "", e.name)):
+            _load_entry_point(manager, ep)
+    _State.generation += 1
+    return manager
+
+
+def register_plugin(plugin: object, name: str | None = None) -> str:
+    """Register an in-house plugin (a module or object with ``@sa.hookimpl`` functions).
+
+    Returns the name it was registered under. Raises ``ValueError`` if the name is taken or a
+    curve or handler it registers clashes with an existing one (naming both plugins), and
+    ``pluggy.PluginValidationError`` if a hook does not match its specification.
+    """
+    manager = get_plugin_manager()
+    if name is None:
+        name = getattr(plugin, "__name__", None) or f"{type(plugin).__name__}-{id(plugin):x}"
+    if manager.has_plugin(name) or manager.is_registered(plugin):
+        raise ValueError(f"a plugin named {name!r} (or this same object) is already registered")
+    _register_checked(manager, plugin, name)
+    _State.info[name] = PluginInfo(
+        name, "<in-house>", "", "register_plugin", _hooks_of(manager, plugin)
+    )
+    _State.generation += 1
+    from . import registry
+
+    try:
+        registry.refresh()
+    except Exception:
+        unregister_plugin(name)
+        raise
+    return name
+
+
+def unregister_plugin(name_or_plugin: str | object) -> None:
+    """Remove a plugin registered by hand or by entry point (not the built-in one)."""
+    manager = get_plugin_manager()
+    name = name_or_plugin if isinstance(name_or_plugin, str) else manager.get_name(name_or_plugin)
+    if name == BUILTIN_NAME:
+        raise ValueError("the built-in plugin cannot be unregistered")
+    if name is None or not manager.has_plugin(name):
+        raise ValueError(f"no plugin named {name_or_plugin!r} is registered")
+    manager.unregister(name=name)
+    _State.info.pop(name, None)
+    _State.generation += 1
+
+
+def plugin_info(name: str) -> PluginInfo:
+    """The :class:`PluginInfo` of the plugin registered as ``name``."""
+    get_plugin_manager()
+    return _State.info[name]
+
+
+def list_plugins() -> list[dict[str, Any]]:
+    """Every registered plugin: name, distribution, version, source and hooks.
+
+    Example:
+        >>> import torch_schedule_anything as sa
+        >>> sa.list_plugins()[0]["name"]
+        'builtin'
+    """
+    get_plugin_manager()
+    return [info.as_dict() for info in _State.info.values()]
+
+
+def generation() -> int:
+    """A counter that changes whenever the set of plugins changes (registry cache key)."""
+    return _State.generation
+
+
+def _reset_for_tests() -> None:
+    """Forget the manager so the next use rediscovers entry points (tests only)."""
+    _State.manager = None
+    _State.info = {}
+    _State.generation += 1

@@ -1,0 +1,248 @@
+"""Curves and handlers by name, collected from every plugin's hooks; schedules by name.
+
+The registry is rebuilt lazily whenever the set of plugins changes. Each plugin's hook is
+called on its own, so the registry knows which plugin (and distribution) registered each name.
+
+Conflicts: when two plugins register the same name, the one registered first keeps it (the
+built-in plugin is always first, then entry points in distribution-name order) and a
+:class:`~torch_schedule_anything.plugins.PluginLoadWarning` names both. A plugin registered by
+hand with ``sa.register_plugin`` that clashes is refused with a ``ValueError`` naming both.
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from torch.optim import Optimizer
+
+from . import plugins
+from .curves.base import Curve
+from .errors import LookupKeyError, add_note
+from .schedule import CurveSchedule
+
+__all__ = [
+    "Entry",
+    "curve_entry",
+    "get_curve",
+    "get_handler",
+    "handler_entry",
+    "list_curves",
+    "list_handlers",
+    "refresh",
+    "schedule",
+]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registered curve factory or handler, with the plugin that registered it."""
+
+    name: str
+    obj: Any
+    plugin: str
+    distribution: str
+
+    @property
+    def parameters(self) -> list[str]:
+        """The factory's parameter names (for listings and error messages)."""
+        try:
+            sig = inspect.signature(self.obj)
+        except (TypeError, ValueError):
+            return []
+        return [p for p in sig.parameters if p != "self"]
+
+
+class _Cache:
+    generation: int = -1
+    curves: dict[str, Entry] = {}  # noqa: RUF012
+    handlers: dict[str, Entry] = {}  # noqa: RUF012
+
+
+def _collect(hook_name: str, what: str) -> dict[str, Entry]:
+    manager = plugins.get_plugin_manager()
+    hook = getattr(manager.hook, hook_name)
+    found: dict[str, Entry] = {}
+    # get_hookimpls() lists implementations in registration order: the built-in plugin first.
+    for impl in hook.get_hookimpls():
+        plugin_name = manager.get_name(impl.plugin) or "?"
+        info = plugins.plugin_info(plugin_name)
+        registered: dict[str, Entry] = {}
+
+        def register(
+            name: str,
+            obj: Any,
+            _plugin: str = plugin_name,
+            _into: dict[str, Entry] = registered,
+            _dist: str = info.distribution,
+        ) -> None:
+            if not isinstance(name, str) or not name.isidentifier():
+                raise ValueError(
+                    f"{what} names must be identifiers such as 'my_{what}', got {name!r}"
+                )
+            if not callable(obj):
+                raise TypeError(f"{what} {name!r} must be callable, got {type(obj).__name__}")
+            if name in _into:
+                raise ValueError(f"{what} {name!r} is registered twice by the same plugin")
+            _into[name] = Entry(name, obj, _plugin, _dist)
+
+        try:
+            impl.function(**{arg: register for arg in impl.argnames if arg == "register"})
+        except Exception as exc:
+            if info.source == "register_plugin":
+                raise
+            warnings.warn(
+                f"torch_schedule_anything plugin {plugin_name!r} from distribution "
+                f"{info.distribution} failed in {hook_name}() and its {what}s were skipped: "
+                f"{type(exc).__name__}: {exc}",
+                plugins.PluginLoadWarning,
+                stacklevel=4,
+            )
+            continue
+        for name, entry in registered.items():
+            if name in found:
+                first = found[name]
+                message = (
+                    f"{what} {name!r} is registered by plugin {first.plugin!r} "
+                    f"({first.distribution}) and by plugin {entry.plugin!r} "
+                    f"({entry.distribution})"
+                )
+                if info.source == "register_plugin":
+                    raise ValueError(message + "; register yours under another name")
+                warnings.warn(
+                    message + f"; {first.plugin!r} keeps the name (registered first). Uninstall "
+                    f"one of them to silence this warning.",
+                    plugins.PluginLoadWarning,
+                    stacklevel=4,
+                )
+                continue
+            found[name] = entry
+    return found
+
+
+def refresh() -> None:
+    """Rebuild the registry if plugins changed (called on every lookup; cheap when not)."""
+    plugins.get_plugin_manager()
+    if _Cache.generation == plugins.generation():
+        return
+    curves = _collect("register_curves", "curve")
+    handlers = _collect("register_handlers", "handler")
+    _Cache.curves, _Cache.handlers = curves, handlers
+    _Cache.generation = plugins.generation()
+
+
+def _unknown(what: str, name: Any, known: list[str]) -> LookupKeyError:
+    return LookupKeyError(
+        f"unknown {what} {name!r}; the registered {what}s are: {', '.join(known)}. "
+        f"Install or register the plugin that provides it (sa.list_plugins() shows what loaded)."
+    )
+
+
+def list_curves() -> list[str]:
+    """The names of every registered curve, sorted.
+
+    Example:
+        >>> import torch_schedule_anything as sa
+        >>> "cosine_annealing_with_warmup" in sa.list_curves()
+        True
+    """
+    refresh()
+    return sorted(_Cache.curves)
+
+
+def curve_entry(name: str) -> Entry:
+    """The registry entry (factory and origin plugin) of curve ``name``."""
+    refresh()
+    if name not in _Cache.curves:
+        raise _unknown("curve", name, sorted(_Cache.curves))
+    return _Cache.curves[name]
+
+
+def get_curve(name: str) -> Callable[..., Curve]:
+    """The factory registered as ``name``: ``get_curve(name)(**params)`` returns a curve.
+
+    Raises:
+        KeyError: unknown name; the message lists the registered names.
+    """
+    return curve_entry(name).obj  # type: ignore[no-any-return]
+
+
+def list_handlers() -> list[str]:
+    """The names of every registered parameter handler, sorted."""
+    refresh()
+    return sorted(_Cache.handlers)
+
+
+def handler_entry(name: str) -> Entry:
+    """The registry entry of handler ``name``."""
+    refresh()
+    if name not in _Cache.handlers:
+        raise _unknown("handler", name, sorted(_Cache.handlers))
+    return _Cache.handlers[name]
+
+
+def get_handler(name: str) -> Any:
+    """The handler factory registered as ``name``."""
+    return handler_entry(name).obj
+
+
+def build_curve(name: str, params: dict[str, Any]) -> Curve:
+    """``get_curve(name)(**params)``, with errors that name the curve and its parameters."""
+    entry = curve_entry(name)
+    try:
+        curve = entry.obj(**params)
+    except TypeError as exc:
+        add_note(
+            exc,
+            f"[torch_schedule_anything] curve {name!r} (from {entry.distribution}) takes the "
+            f"parameters {entry.parameters}; got {sorted(params)}",
+        )
+        raise
+    if not isinstance(curve, Curve):
+        raise TypeError(
+            f"the factory of curve {name!r} (plugin {entry.plugin!r}, {entry.distribution}) "
+            f"returned {type(curve).__name__}, not a torch_schedule_anything Curve"
+        )
+    return curve
+
+
+def schedule(
+    optimizer: Optimizer,
+    curve: str | Curve | Callable[[int], float],
+    schedule_target: str = "lr",
+    *,
+    default_value: float | None = None,
+    **params: Any,
+) -> CurveSchedule:
+    """Bind a curve to ``schedule_target`` of every param group of ``optimizer``.
+
+    Args:
+        optimizer: any torch optimizer.
+        curve: a registered curve name (built with ``**params``), a ``Curve`` instance, or a
+            callable ``step -> multiplier``.
+        schedule_target: the key to drive; ``"betas[0]"`` for one element of a tuple.
+        default_value: creates the key in param groups that lack it.
+        **params: the curve's parameters when ``curve`` is a name.
+
+    Example:
+        >>> import torch, torch_schedule_anything as sa
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+        >>> s = sa.schedule(opt, "linear_schedule_with_warmup", "momentum", warmup_to_value=1.0,
+        ...                 anneal_to_value=0.5, num_warmup_steps=0, num_training_steps=10)
+        >>> s.step()
+        >>> round(opt.param_groups[0]["momentum"], 6)
+        0.855
+    """
+    if isinstance(curve, str):
+        built = build_curve(curve, params)
+    else:
+        if params:
+            raise TypeError(
+                f"parameters {sorted(params)} are only used with a curve name; "
+                f"{type(curve).__name__} is already built"
+            )
+        built = curve  # type: ignore[assignment]
+    return CurveSchedule(optimizer, built, schedule_target, default_value=default_value)
