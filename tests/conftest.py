@@ -15,7 +15,8 @@ def model() -> torch.nn.Module:
 @pytest.fixture
 def two_group_sgd(model: torch.nn.Module) -> torch.optim.SGD:
     """SGD with two param groups whose lr, momentum and weight_decay differ."""
-    first, second = list(model.children())[0], list(model.children())[2]
+    layers = list(model.children())
+    first, second = layers[0], layers[2]
     return torch.optim.SGD(
         [
             {"params": first.parameters(), "lr": 0.1, "weight_decay": 1e-4},

@@ -33,7 +33,7 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
     namespace: dict[str, object] = {"__name__": "__docs__"}
     for number, block in enumerate(blocks, start=1):
         code = compile(block, f"{page.name}[block {number}]", "exec")
-        exec(code, namespace)  # noqa: S102 - running our own documentation is the point
+        exec(code, namespace)  # running our own documentation is the point
 
 
 def test_every_page_is_collected() -> None:

@@ -38,6 +38,7 @@ ENTRY_POINT_GROUP = "torch_schedule_anything"
 DISABLE_AUTOLOAD_ENV = "TSA_DISABLE_PLUGIN_AUTOLOAD"
 BUILTIN_NAME = "builtin"
 _DISTRIBUTION = "torch-schedule-anything"
+_HOOK_NAMES = ("register_curves", "register_handlers")
 
 
 class PluginLoadWarning(UserWarning):
@@ -67,7 +68,21 @@ class PluginInfo:
 class _State:
     manager: pluggy.PluginManager | None = None
     info: dict[str, PluginInfo] = {}  # noqa: RUF012 - module-level singleton state
+    failed: dict[str, str] = {}  # noqa: RUF012 - entry point name -> why it was skipped
+    warned: set[str] = set()  # noqa: RUF012 - messages already warned (one warning each)
     generation: int = 0
+
+
+def warn_once(message: str, stacklevel: int = 2) -> None:
+    """Issue ``message`` as a :class:`PluginLoadWarning` unless it was already issued.
+
+    The registry is rebuilt whenever plugins change; a broken or conflicting plugin must
+    still give one warning, not one per rebuild.
+    """
+    if message in _State.warned:
+        return
+    _State.warned.add(message)
+    warnings.warn(message, PluginLoadWarning, stacklevel=stacklevel + 1)
 
 
 def _own_version() -> str:
@@ -89,11 +104,24 @@ def _hooks_of(manager: pluggy.PluginManager, plugin: object) -> tuple[str, ...]:
 
 
 def _register_checked(manager: pluggy.PluginManager, plugin: object, name: str) -> None:
-    """Register ``plugin`` and validate its hooks; unregister it again if they are wrong."""
+    """Register ``plugin`` and validate its hooks; unregister it again if they are wrong.
+
+    Raises ``pluggy.PluginValidationError`` for a hook that does not match its specification
+    (a misspelt hook name or argument) and ``ValueError`` for an object that implements no
+    hook at all (usually a function named like a hook but not marked ``@sa.hookimpl``).
+    """
     manager.register(plugin, name=name)
     try:
         manager.check_pending()
-    except pluggy.PluginValidationError:
+        if not _hooks_of(manager, plugin):
+            unmarked = [h for h in _HOOK_NAMES if callable(getattr(plugin, h, None))]
+            hint = (
+                f"{unmarked} {'is' if len(unmarked) == 1 else 'are'} not marked @sa.hookimpl"
+                if unmarked
+                else f"define one of {list(_HOOK_NAMES)} marked @sa.hookimpl"
+            )
+            raise ValueError(f"plugin {name!r} implements no torch_schedule_anything hook: {hint}")
+    except (pluggy.PluginValidationError, ValueError):
         manager.unregister(name=name)
         raise
 
@@ -103,10 +131,13 @@ def _load_entry_point(manager: pluggy.PluginManager, ep: EntryPoint) -> None:
     dist_name = dist.name if dist is not None else "<unknown distribution>"
     dist_version = dist.version if dist is not None else "?"
     if manager.has_plugin(ep.name) or ep.name == BUILTIN_NAME:
-        warnings.warn(
-            f"torch_schedule_anything plugin {ep.name!r} from {dist_name} was skipped: another "
-            f"plugin is already registered under that name",
-            PluginLoadWarning,
+        owner = _State.info.get(ep.name)
+        other = f" by {owner.distribution}" if owner is not None else ""
+        reason = f"another plugin is already registered under that name{other}"
+        _State.failed[f"{ep.name} ({dist_name})"] = reason
+        warn_once(
+            f"torch_schedule_anything plugin {ep.name!r} from distribution {dist_name} "
+            f"{dist_version} was skipped: {reason}. Rename its entry point.",
             stacklevel=4,
         )
         return
@@ -114,11 +145,12 @@ def _load_entry_point(manager: pluggy.PluginManager, ep: EntryPoint) -> None:
         plugin = ep.load()
         _register_checked(manager, plugin, ep.name)
     except Exception as exc:
-        warnings.warn(
+        reason = f"{type(exc).__name__}: {exc}"
+        _State.failed[f"{ep.name} ({dist_name})"] = reason
+        warn_once(
             f"torch_schedule_anything plugin {ep.name!r} from distribution {dist_name} "
-            f"{dist_version} failed to load and was skipped: {type(exc).__name__}: {exc}. "
-            f"Uninstall or fix it, or set {DISABLE_AUTOLOAD_ENV}=1 to skip all plugins.",
-            PluginLoadWarning,
+            f"{dist_version} failed to load and was skipped: {reason}. Uninstall or fix it, "
+            f"or set {DISABLE_AUTOLOAD_ENV}=1 to skip all plugins.",
             stacklevel=4,
         )
         return
@@ -145,6 +177,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
             _hooks_of(manager, builtin_plugin),
         )
     }
+    _State.failed = {}
     _State.manager = manager
     if not autoload_disabled():
         found = entry_points(group=ENTRY_POINT_GROUP)
@@ -157,10 +190,34 @@ def get_plugin_manager() -> pluggy.PluginManager:
 def register_plugin(plugin: object, name: str | None = None) -> str:
     """Register an in-house plugin (a module or object with ``@sa.hookimpl`` functions).
 
-    Returns the name it was registered under. Raises ``ValueError`` if the name is taken or a
-    curve or handler it registers clashes with an existing one (naming both plugins), and
-    ``pluggy.PluginValidationError`` if a hook does not match its specification.
+    Returns the name it was registered under (``name``, else the module's ``__name__``).
+    The plugin's hooks run right away, so a problem raises here, and nothing is registered:
+
+    * ``ValueError``: the name is taken; a curve or handler it registers clashes with an
+      existing one (the message names both plugins); it implements no hook.
+    * ``pluggy.PluginValidationError``: a hook does not match its specification.
+    * whatever its hook raised (with a note naming the plugin).
+
+    Example:
+        >>> import torch_schedule_anything as sa
+        >>> from torch_schedule_anything.curves import ConstantSchedule
+        >>> class InHouse:
+        ...     @sa.hookimpl
+        ...     def register_curves(self, register):
+        ...         register("flat_one", lambda: ConstantSchedule(1.0))
+        >>> sa.register_plugin(InHouse(), name="in_house")
+        'in_house'
+        >>> "flat_one" in sa.list_curves()
+        True
+        >>> sa.unregister_plugin("in_house")
     """
+    if name is not None and (not isinstance(name, str) or not name):
+        raise TypeError(f"name must be a non-empty str or None, got {name!r}")
+    if plugin is None or isinstance(plugin, (str, bytes)):
+        raise TypeError(
+            f"plugin must be a module or object with @sa.hookimpl functions, got {plugin!r}; "
+            f"to load a plugin by module name, import it first and pass the module"
+        )
     manager = get_plugin_manager()
     if name is None:
         name = getattr(plugin, "__name__", None) or f"{type(plugin).__name__}-{id(plugin):x}"
@@ -194,10 +251,15 @@ def unregister_plugin(name_or_plugin: str | object) -> None:
     _State.generation += 1
 
 
-def plugin_info(name: str) -> PluginInfo:
-    """The :class:`PluginInfo` of the plugin registered as ``name``."""
+def plugin_info(name: str) -> PluginInfo | None:
+    """The :class:`PluginInfo` of the plugin registered as ``name`` (``None`` if unknown)."""
     get_plugin_manager()
-    return _State.info[name]
+    return _State.info.get(name)
+
+
+def record_failure(name: str, distribution: str, reason: str) -> None:
+    """Note that plugin ``name`` (partly) failed, for :func:`failed_plugins`."""
+    _State.failed[f"{name} ({distribution})"] = reason
 
 
 def list_plugins() -> list[dict[str, Any]]:
@@ -212,6 +274,19 @@ def list_plugins() -> list[dict[str, Any]]:
     return [info.as_dict() for info in _State.info.values()]
 
 
+def failed_plugins() -> dict[str, str]:
+    """Entry points that were skipped, ``"name (distribution)" -> "why"`` (empty if none).
+
+    Example:
+        >>> import torch_schedule_anything as sa
+        >>> from torch_schedule_anything.plugins import failed_plugins
+        >>> isinstance(failed_plugins(), dict)
+        True
+    """
+    get_plugin_manager()
+    return dict(_State.failed)
+
+
 def generation() -> int:
     """A counter that changes whenever the set of plugins changes (registry cache key)."""
     return _State.generation
@@ -221,4 +296,6 @@ def _reset_for_tests() -> None:
     """Forget the manager so the next use rediscovers entry points (tests only)."""
     _State.manager = None
     _State.info = {}
+    _State.failed = {}
+    _State.warned = set()
     _State.generation += 1

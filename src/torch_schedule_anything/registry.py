@@ -12,7 +12,6 @@ hand with ``sa.register_plugin`` that clashes is refused with a ``ValueError`` n
 from __future__ import annotations
 
 import inspect
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -70,6 +69,8 @@ def _collect(hook_name: str, what: str) -> dict[str, Entry]:
     for impl in hook.get_hookimpls():
         plugin_name = manager.get_name(impl.plugin) or "?"
         info = plugins.plugin_info(plugin_name)
+        if info is None:  # registered on the pluggy manager directly: treat as in-house
+            info = plugins.PluginInfo(plugin_name, "<in-house>", "", "register_plugin")
         registered: dict[str, Entry] = {}
 
         def register(
@@ -93,13 +94,24 @@ def _collect(hook_name: str, what: str) -> dict[str, Entry]:
             impl.function(**{arg: register for arg in impl.argnames if arg == "register"})
         except Exception as exc:
             if info.source == "register_plugin":
+                add_note(
+                    exc,
+                    f"[torch_schedule_anything] in {hook_name}() of plugin {plugin_name!r}; "
+                    f"the plugin was not registered",
+                )
                 raise
-            warnings.warn(
+            plugins.record_failure(
+                plugin_name,
+                info.distribution,
+                f"{hook_name}() raised {type(exc).__name__}: {exc}",
+            )
+            plugins.warn_once(
                 f"torch_schedule_anything plugin {plugin_name!r} from distribution "
-                f"{info.distribution} failed in {hook_name}() and its {what}s were skipped: "
-                f"{type(exc).__name__}: {exc}",
-                plugins.PluginLoadWarning,
-                stacklevel=4,
+                f"{info.distribution} {info.version} failed in {hook_name}() and its {what}s "
+                f"were skipped: {type(exc).__name__}: {exc}. Its other hooks and every other "
+                f"plugin keep working; uninstall or fix it, or set "
+                f"{plugins.DISABLE_AUTOLOAD_ENV}=1 to skip all plugins.",
+                stacklevel=5,
             )
             continue
         for name, entry in registered.items():
@@ -112,11 +124,11 @@ def _collect(hook_name: str, what: str) -> dict[str, Entry]:
                 )
                 if info.source == "register_plugin":
                     raise ValueError(message + "; register yours under another name")
-                warnings.warn(
-                    message + f"; {first.plugin!r} keeps the name (registered first). Uninstall "
-                    f"one of them to silence this warning.",
-                    plugins.PluginLoadWarning,
-                    stacklevel=4,
+                plugins.warn_once(
+                    message + f"; {first.plugin!r} ({first.distribution}) keeps the name "
+                    f"(the built-in plugin first, then entry points in distribution-name "
+                    f"order). Uninstall one of them to silence this warning.",
+                    stacklevel=5,
                 )
                 continue
             found[name] = entry
