@@ -1,10 +1,10 @@
-"""Sessions: ``nox`` runs tests, lint and typecheck (what CI runs); see README."""
+"""Sessions: ``nox`` runs tests, lint, typecheck and integration (what CI runs); see README."""
 
 from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "integration"]
 nox.options.error_on_missing_interpreters = False
 
 # torch first, pinned: an unpinned torch in a fresh venv pulls GBs of CUDA wheels.
@@ -27,7 +27,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff: lint and formatting."""
-    session.install("ruff>=0.6")
+    session.install("ruff==0.17.6")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
@@ -38,3 +38,22 @@ def typecheck(session: nox.Session) -> None:
     _install_project(session)
     session.install(*CONSTRAINTS, "mypy>=1.10")
     session.run("mypy")
+    session.run("mypy", "--strict", "plugins/tsa-curve-pack/src", "plugins/tsa-gradient-clip/src")
+
+
+@nox.session
+def integration(session: nox.Session) -> None:
+    """Lightning, HF Trainer and Accelerate on CPU: ``pytest tests/integration -m integration``."""
+    _install_project(session)
+    # Constrained, so that none of them replaces the pinned torch.
+    session.install(*CONSTRAINTS, "lightning", "transformers", "accelerate")
+    # Fail (not skip) when a framework did not install: the tests importorskip them.
+    session.run("python", "-c", "import lightning, transformers, accelerate")
+    session.run("pytest", "tests/integration", "-m", "integration", *session.posargs)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """The step-cost benchmark (prints Markdown tables; not run by ``nox`` alone)."""
+    _install_project(session)
+    session.run("python", "benchmarks/bench_step.py", *session.posargs)

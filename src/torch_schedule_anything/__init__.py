@@ -9,7 +9,10 @@ This module only re-exports the public API; importing it loads no plugin and no 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .adapter import AdaptedSchedule, arbitrary_schedule_factory
+from .bases import CurveScheduler, SchedulerBase, StatefulSchedulerBase
 from .builtin_schedules import (
     constant_schedule,
     constant_with_inverse_warmup,
@@ -25,13 +28,19 @@ from .builtin_schedules import (
     sqrt_schedule_with_inverse_warmup,
     sqrt_schedule_with_warmup,
 )
+from .config import schedule_from_config
+from .cosine_scheduler import CosineLrScheduler
 from .curves.base import AbsoluteCurve, Curve
 from .errors import LookupKeyError
+from .handlers import GroupHandler, HandlerHandle, ParameterHandler, attach_handler
 from .hookspecs import hookimpl
+from .horizon import PastHorizonWarning
+from .integrations import accelerate_steps_per_update, lightning_scheduler_config
 from .param_groups import extend_optimizer, get_param_groups_regrouped_by_key
 from .plugins import PluginLoadWarning, list_plugins, register_plugin, unregister_plugin
 from .registry import get_curve, get_handler, list_curves, list_handlers, schedule
 from .schedule import CurveSchedule
+from .sequence import SequentialSchedule, sequential, warmup_then
 from .synchronizer import SynchronousSchedule
 
 __version__ = "2.0.0"
@@ -39,13 +48,24 @@ __version__ = "2.0.0"
 __all__ = [
     "AbsoluteCurve",
     "AdaptedSchedule",
+    "CosineLrScheduler",
     "Curve",
     "CurveSchedule",
+    "CurveScheduler",
+    "GroupHandler",
+    "HandlerHandle",
     "LookupKeyError",
+    "ParameterHandler",
+    "PastHorizonWarning",
     "PluginLoadWarning",
+    "SchedulerBase",
+    "SequentialSchedule",
+    "StatefulSchedulerBase",
     "SynchronousSchedule",
     "__version__",
+    "accelerate_steps_per_update",
     "arbitrary_schedule_factory",
+    "attach_handler",
     "constant_schedule",
     "constant_with_inverse_warmup",
     "constant_with_warmup",
@@ -56,6 +76,7 @@ __all__ = [
     "get_handler",
     "get_param_groups_regrouped_by_key",
     "hookimpl",
+    "lightning_scheduler_config",
     "linear_schedule_with_inverse_warmup",
     "linear_schedule_with_warmup",
     "list_curves",
@@ -67,7 +88,40 @@ __all__ = [
     "quadratic_schedule_with_warmup",
     "register_plugin",
     "schedule",
+    "schedule_from_config",
+    "sequential",
     "sqrt_schedule_with_inverse_warmup",
     "sqrt_schedule_with_warmup",
     "unregister_plugin",
+    "warmup_then",
 ]
+
+# Plotting lives in .plot and needs matplotlib (the ``plot`` extra). It is loaded on first
+# access (``sa.plot_schedule``), never at import, and not listed in ``__all__`` so that
+# ``from torch_schedule_anything import *`` works without matplotlib.
+_LAZY_PLOT = (
+    "plot_curve",
+    "plot_curves",
+    "plot_cyclical_schedules",
+    "plot_schedule",
+    "plot_warmup_schedules",
+    "schedule_values",
+)
+
+if TYPE_CHECKING:
+    from .plot import (  # noqa: F401 - re-exported lazily by __getattr__
+        plot_curve,
+        plot_curves,
+        plot_cyclical_schedules,
+        plot_schedule,
+        plot_warmup_schedules,
+        schedule_values,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_PLOT:
+        from . import plot
+
+        return getattr(plot, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

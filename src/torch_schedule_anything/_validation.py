@@ -16,6 +16,16 @@ import torch
 __all__ = ["check_choice", "check_positive", "check_real", "check_step", "check_step_count"]
 
 
+def _tensor_item(name: str, value: torch.Tensor) -> Any:
+    """The Python number held by a one-element real, non-bool Tensor."""
+    if value.numel() != 1 or value.is_complex() or value.dtype == torch.bool:
+        raise TypeError(
+            f"{name} must be a real number or a one-element real Tensor, "
+            f"got a Tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
+        )
+    return value.item()
+
+
 def check_real(name: str, value: Any) -> float:
     """Return ``value`` as a finite ``float``.
 
@@ -25,12 +35,7 @@ def check_real(name: str, value: Any) -> float:
     if isinstance(value, bool):
         raise TypeError(f"{name} must be a real number, got the bool {value!r}")
     if isinstance(value, torch.Tensor):
-        if value.numel() != 1 or value.is_complex():
-            raise TypeError(
-                f"{name} must be a real number or a one-element real Tensor, "
-                f"got a Tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
-            )
-        value = value.item()
+        value = _tensor_item(name, value)
     if not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     out = float(value)
@@ -51,13 +56,14 @@ def check_positive(name: str, value: Any, *, allow_zero: bool = False) -> float:
 def check_step_count(name: str, value: Any, *, minimum: int = 0) -> int:
     """Return ``value`` as an ``int`` >= ``minimum``.
 
-    Accepts ints, NumPy integers and integral floats such as ``1e4`` (1.x accepted them);
-    rejects ``bool``, fractional or non-finite floats and non-numbers.
+    Accepts ints, NumPy integers, integral floats such as ``1e4`` (1.x accepted them) and
+    one-element Tensors holding one of those; rejects ``bool``, fractional or non-finite
+    floats and non-numbers.
     """
     if isinstance(value, bool):
         raise TypeError(f"{name} must be an integer number of steps, got the bool {value!r}")
-    if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_floating_point():
-        value = int(value.item())
+    if isinstance(value, torch.Tensor):
+        value = _tensor_item(name, value)
     if isinstance(value, float) or (
         isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)
     ):

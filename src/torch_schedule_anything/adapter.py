@@ -92,7 +92,8 @@ class ParamGroupAdapter(Optimizer):
             current = group[key]
             if value is current:  # the same Tensor: torch already filled it in place
                 continue
-            if isinstance(current, torch.Tensor):
+            # ``type(...) is float`` first: isinstance(x, torch.Tensor) is slow (see Slot)
+            if type(current) is not float and isinstance(current, torch.Tensor):
                 current.fill_(_as_float(value))
             else:
                 group[key] = value
@@ -109,8 +110,23 @@ class ParamGroupAdapter(Optimizer):
     def load_state_dict(self, state_dict: Any) -> None:  # type: ignore[override]
         raise NotImplementedError("load the real optimizer's state_dict, not the adapter's")
 
+    def __getstate__(self) -> dict[str, Any]:  # type: ignore[override]
+        # Optimizer.__getstate__ keeps only defaults/state/param_groups, which would drop the
+        # link to the real optimizer: copy and pickle would give a stand-in that cannot step.
+        # "step" is the wrapper a torch scheduler sets on the instance; like torch, drop it.
+        return {k: v for k, v in self.__dict__.items() if k != "step"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     def __repr__(self) -> str:
         return f"ParamGroupAdapter({type(self.optimizer).__name__}, {self.schedule_target!r})"
+
+
+# torch schedulers wrap ``optimizer.step`` on the instance to detect the call order, and warn
+# when the wrapper is missing (after copy or pickle). The stand-in is never stepped and reports
+# ``_opt_called``; marking its ``step`` as wrapped keeps torch from patching it at all.
+ParamGroupAdapter.step._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
 
 
 def _as_float(value: Any) -> float:
@@ -179,11 +195,18 @@ class AdaptedSchedule(LRScheduler):
         }
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        """Restore the foreign scheduler; 1.x state dicts (the bare scheduler's) also load."""
+        """Restore the foreign scheduler and write the values of the restored step.
+
+        1.x state dicts (the bare scheduler's own) also load. The values the scheduler wrote
+        last (its saved ``_last_lr``) are written back to the target, so the result does not
+        depend on whether the optimizer's state was loaded before or after the schedule was
+        built (a scheduler such as ``OneCycleLR`` writes its step-0 value when built).
+        """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
         if "state" not in state_dict:  # ScheduleAnything 1.x: the foreign scheduler's own dict
             self.scheduler.load_state_dict(dict(state_dict))
+            self._restore_values()
             return
         target = state_dict.get("schedule_target", self.schedule_target)
         if target != self.schedule_target:
@@ -198,7 +221,16 @@ class AdaptedSchedule(LRScheduler):
                 f"schedule wraps a {type(self.scheduler).__name__}"
             )
         self.scheduler.load_state_dict(dict(state_dict["state"]))
-        self.adapter.push()
+        self._restore_values()
+
+    def _restore_values(self) -> None:
+        adapter = self.adapter
+        adapter.pull()  # also checks that the number of param groups still matches
+        last = getattr(self.scheduler, "_last_lr", None)
+        if isinstance(last, (list, tuple)) and len(last) == len(adapter.param_groups):
+            real = self.optimizer.param_groups
+            adapter._slot.write_each(real, [_as_float(v) for v in last])
+            adapter.pull()
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails: expose the foreign scheduler's attributes.

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["LookupKeyError", "add_note"]
+import os
+import sys
+
+__all__ = ["LookupKeyError", "add_note", "external_stacklevel"]
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 class LookupKeyError(KeyError):
@@ -23,3 +28,18 @@ def add_note(exc: BaseException, note: str) -> None:
         adder(note)
     elif exc.args and isinstance(exc.args[0], str):
         exc.args = (f"{exc.args[0]}\n{note}", *exc.args[1:])
+
+
+def external_stacklevel() -> int:
+    """The ``stacklevel`` that attributes a warning to the first frame outside this package.
+
+    Call it from the function that calls ``warnings.warn``; the warning then points at the
+    user's line (e.g. ``sa.cosine_annealing_with_warmup(...)``), however many of the package's
+    own frames (builtin functions, the registry) lie between.
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level

@@ -20,15 +20,18 @@ parameters, e.g. clips their gradients to the group's scheduled threshold.
 from __future__ import annotations
 
 import abc
+import math
+import numbers
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
+import torch
 from torch.nn import Parameter
 from torch.optim import Optimizer
 from torch.utils.hooks import RemovableHandle
 
 from .errors import LookupKeyError, add_note
-from .param_groups import Slot
+from .param_groups import Slot, get_param_groups_regrouped_by_key
 
 __all__ = [
     "GroupHandler",
@@ -45,9 +48,11 @@ __all__ = [
 class ParameterHandler(Protocol):
     """What a handler is: a callable ``handler(optimizer) -> None``.
 
-    It is called right before every ``optimizer.step()`` (after ``backward()``, so gradients
-    are there; after ``GradScaler.unscale_``, so they are unscaled) with the optimizer as its
-    only argument, and acts on the param groups that hold its key. It returns nothing.
+    It is called right before every ``optimizer.step()``, so after ``backward()``, with the
+    optimizer as its only argument, and acts on the param groups that hold its key. It returns
+    nothing. With ``torch.amp.GradScaler``, call ``scaler.unscale_(optimizer)`` before
+    ``scaler.step(optimizer)`` so that the handler sees unscaled gradients (torch's rule for
+    clipping under AMP). With a closure (``LBFGS``), it runs before the closure is evaluated.
 
     Optionally, a handler has an attribute ``keys``: the param-group keys it reads, which
     :func:`attach_handler` checks before attaching it.
@@ -100,8 +105,9 @@ class GroupHandler(abc.ABC):
     """Base class for a handler that reads one key per param group.
 
     Subclasses implement :meth:`apply`, called once per param group that holds ``key``, with
-    the group's current value of the key as a float, the group's parameters and the group
-    itself. Groups without the key are skipped (so a group can opt out by not having it); if
+    the group's current value of the key as a float (a one-element Tensor is read with
+    ``.item()``; ``inf`` is passed through, NaN is an error), the group's parameters and the
+    group itself. Groups without the key are skipped (so a group can opt out by not having it); if
     no group holds it, the call raises ``KeyError`` saying how to create the key.
 
     Args:
@@ -136,18 +142,35 @@ class GroupHandler(abc.ABC):
         return (self.key,)
 
     def __call__(self, optimizer: Optimizer) -> None:
-        """Call :meth:`apply` for every param group of ``optimizer`` that holds ``key``."""
-        slot = self._slot
-        found = False
-        for index, group in enumerate(optimizer.param_groups):
-            if slot.key not in group:
-                continue
-            found = True
-            self.apply(slot.read_float(group, index), list(group["params"]), group)
-        if not found and optimizer.param_groups:
-            raise LookupKeyError(
-                _missing_key_message(optimizer, slot.key, f"{type(self).__name__} handler")
+        """Call :meth:`apply` for every param group of ``optimizer`` that holds ``key``.
+
+        The groups come from :func:`~torch_schedule_anything.get_param_groups_regrouped_by_key`.
+        """
+        if not optimizer.param_groups:
+            return
+        try:
+            regrouped = get_param_groups_regrouped_by_key(optimizer, self.key)
+        except LookupKeyError:
+            who = f"{type(self).__name__} handler"
+            raise LookupKeyError(_missing_key_message(optimizer, self._slot.key, who)) from None
+        for raw, params, group in regrouped:
+            self.apply(self._value(raw, optimizer, group), params, group)
+
+    def _value(self, raw: Any, optimizer: Optimizer, group: dict[str, Any]) -> float:
+        """``raw`` as a float; ``±inf`` is allowed (e.g. "no clipping"), NaN is not."""
+        if isinstance(raw, torch.Tensor) and raw.numel() == 1 and not raw.is_complex():
+            raw = raw.item()
+        if isinstance(raw, bool) or not isinstance(raw, numbers.Real):
+            index = next(i for i, g in enumerate(optimizer.param_groups) if g is group)
+            raise TypeError(
+                f"param_groups[{index}][{self.key!r}] is {type(raw).__name__} {raw!r}; "
+                f"{type(self).__name__} needs a real number (or a one-element Tensor) there"
             )
+        value = float(raw)
+        if math.isnan(value):
+            index = next(i for i, g in enumerate(optimizer.param_groups) if g is group)
+            raise ValueError(f"param_groups[{index}][{self.key!r}] is NaN")
+        return value
 
     @abc.abstractmethod
     def apply(self, value: float, params: list[Parameter], group: dict[str, Any]) -> None:

@@ -27,24 +27,32 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 def register_curves(register: Callable[[str, Callable[..., Any]], None]) -> None:
     """Register curves: call ``register(name, factory)`` once per curve.
 
-    ``factory(**params)`` must return a :class:`torch_schedule_anything.curves.Curve`;
-    a ``Curve`` subclass is the usual factory. ``name`` is how users select it:
-    ``sa.schedule(optimizer, name, schedule_target=..., **params)``, configs, ``tsa plot name``.
+    ``name`` must be a Python identifier (``"wsd"``, ``"inverse_sqrt"``); users select the
+    curve with it: ``sa.schedule(optimizer, name, schedule_target=..., **params)``,
+    ``sa.schedule_from_config``, ``sa.get_curve(name)``. ``factory(**params)`` must return a
+    :class:`torch_schedule_anything.Curve`; a ``Curve`` subclass is the usual factory.
 
-    Called once per plugin, the first time the registry is used after the plugin is
-    registered. Every implementation is called; a name registered twice is a conflict
-    (see documentation/plugins.md for who wins).
+    When: once per plugin, the first time the registry is used after the plugin was
+    registered (``sa.list_curves()``, ``sa.schedule(opt, "name", ...)``, ...), not at import.
+
+    Results: every implementation is called and everything registered is kept. A name
+    registered by two plugins is a conflict: between installed plugins the first registered
+    keeps it (the built-in plugin, then entry points in distribution-name order) and a
+    :class:`~torch_schedule_anything.PluginLoadWarning` names both distributions;
+    ``sa.register_plugin`` refuses a clashing plugin with ``ValueError``. A hook that raises
+    loses everything it registered (one warning; the other plugins are unaffected).
     """
 
 
 @hookspec
-def register_handlers(register: Callable[[str, Any], None]) -> None:
-    """Register parameter handlers: call ``register(name, handler)`` once per handler.
+def register_handlers(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register parameter handlers: call ``register(name, factory)`` once per handler.
 
-    A handler acts on a scheduled key that the optimizer does not read itself (such as a
-    gradient-clip threshold) right before ``optimizer.step()``; attach it with
-    ``sa.attach_handler(optimizer, name, **options)``. ``handler(**options)`` must return a
-    callable ``(optimizer) -> None``.
+    ``factory(**options)`` must return a handler: a callable ``handler(optimizer) -> None``
+    (``sa.ParameterHandler``; a ``sa.GroupHandler`` subclass is the usual factory) that acts
+    on a scheduled key the optimizer does not read itself, such as a gradient-clip threshold.
+    Users attach it with ``sa.attach_handler(optimizer, name, **options)``, which runs it right
+    before every ``optimizer.step()``.
 
-    Called once per plugin, like :func:`register_curves`.
+    When, results and conflicts: as for :func:`register_curves`.
     """

@@ -7,12 +7,14 @@
 * Entry points are loaded **one at a time**: one that fails to import, or whose hooks do not
   match the specifications, gives a :class:`PluginLoadWarning` naming its distribution and the
   error, and everything else keeps working.
-* ``TSA_DISABLE_PLUGIN_AUTOLOAD=1`` turns discovery off; the built-in plugin is always there.
+* ``TSA_DISABLE_PLUGIN_AUTOLOAD=1`` turns discovery off; ``TSA_LOAD_PLUGINS=dist-a,dist-b``
+  limits it to the named distributions. The built-in plugin is always there.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points, version
@@ -25,8 +27,11 @@ from . import hookspecs
 __all__ = [
     "DISABLE_AUTOLOAD_ENV",
     "ENTRY_POINT_GROUP",
+    "LOAD_ONLY_ENV",
     "PluginInfo",
     "PluginLoadWarning",
+    "autoload_disabled",
+    "failed_plugins",
     "get_plugin_manager",
     "list_plugins",
     "plugin_info",
@@ -36,6 +41,7 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "torch_schedule_anything"
 DISABLE_AUTOLOAD_ENV = "TSA_DISABLE_PLUGIN_AUTOLOAD"
+LOAD_ONLY_ENV = "TSA_LOAD_PLUGINS"
 BUILTIN_NAME = "builtin"
 _DISTRIBUTION = "torch-schedule-anything"
 _HOOK_NAMES = ("register_curves", "register_handlers")
@@ -96,6 +102,23 @@ def autoload_disabled() -> bool:
     """True when ``TSA_DISABLE_PLUGIN_AUTOLOAD`` is set to a true value."""
     value = os.environ.get(DISABLE_AUTOLOAD_ENV, "")
     return value.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _normalise(distribution: str) -> str:
+    """A distribution name as PEP 503 compares them: ``Foo_Bar`` and ``foo-bar`` are equal."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+def load_only() -> set[str] | None:
+    """The distributions named by ``TSA_LOAD_PLUGINS`` (normalised), or ``None`` if unset.
+
+    ``TSA_LOAD_PLUGINS=tsa-curve-pack,tsa-gradient-clip`` loads the entry points of those
+    distributions only (the simonw/llm ``LLM_LOAD_PLUGINS`` idea); an empty value loads none.
+    """
+    value = os.environ.get(LOAD_ONLY_ENV)
+    if value is None:
+        return None
+    return {_normalise(name.strip()) for name in value.split(",") if name.strip()}
 
 
 def _hooks_of(manager: pluggy.PluginManager, plugin: object) -> tuple[str, ...]:
@@ -159,6 +182,15 @@ def _load_entry_point(manager: pluggy.PluginManager, ep: EntryPoint) -> None:
     )
 
 
+def _load_order(ep: EntryPoint) -> tuple[str, str]:
+    """Distribution name (normalised as in PEP 503: ``Foo_Bar`` = ``foo-bar``), then entry name.
+
+    The order decides who keeps a curve or handler name that two distributions register.
+    """
+    dist = getattr(ep, "dist", None)
+    return _normalise((dist.name if dist is not None else "") or ""), ep.name
+
+
 def get_plugin_manager() -> pluggy.PluginManager:
     """The project's pluggy manager, created (and entry points loaded) on first use."""
     if _State.manager is not None:
@@ -180,8 +212,19 @@ def get_plugin_manager() -> pluggy.PluginManager:
     _State.failed = {}
     _State.manager = manager
     if not autoload_disabled():
-        found = entry_points(group=ENTRY_POINT_GROUP)
-        for ep in sorted(found, key=lambda e: (getattr(e.dist, "name", "") or "", e.name)):
+        wanted = load_only()
+        found = sorted(entry_points(group=ENTRY_POINT_GROUP), key=_load_order)
+        if wanted is not None:
+            found = [ep for ep in found if _load_order(ep)[0] in wanted]
+            missing = sorted(wanted - {_load_order(ep)[0] for ep in found})
+            if missing:
+                warn_once(
+                    f"{LOAD_ONLY_ENV} names {missing}, but no installed distribution of that "
+                    f"name has a torch_schedule_anything entry point; check the spelling "
+                    f"(distribution names, as pip shows them)",
+                    stacklevel=3,
+                )
+        for ep in found:
             _load_entry_point(manager, ep)
     _State.generation += 1
     return manager

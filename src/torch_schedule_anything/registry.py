@@ -147,9 +147,12 @@ def refresh() -> None:
 
 
 def _unknown(what: str, name: Any, known: list[str]) -> LookupKeyError:
+    listing = (
+        f"the registered {what}s are: {', '.join(known)}" if known else (f"no {what} is registered")
+    )
     return LookupKeyError(
-        f"unknown {what} {name!r}; the registered {what}s are: {', '.join(known)}. "
-        f"Install or register the plugin that provides it (sa.list_plugins() shows what loaded)."
+        f"unknown {what} {name!r}; {listing}. Install or register the plugin that provides it "
+        f"(sa.list_plugins() shows what loaded)."
     )
 
 

@@ -23,6 +23,8 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
 from .curves.base import Curve, FunctionCurve
+from .errors import external_stacklevel
+from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
 from .param_groups import Slot, extend_optimizer
 
 __all__ = ["CurveSchedule", "as_curve"]
@@ -107,7 +109,7 @@ class CurveSchedule(LRScheduler):
                     f"({type(self.curve).__name__}) keeps base × λ(t) = 0 there. Give the key a "
                     f"nonzero starting value, or use an absolute curve.",
                     UserWarning,
-                    stacklevel=2,
+                    stacklevel=external_stacklevel(),
                 )
         self._fn = self.curve.__call__
         self._absolute = self.curve.absolute
@@ -116,6 +118,8 @@ class CurveSchedule(LRScheduler):
         self._step_count = 1
         self._lam = self._fn(0)
         self._apply()
+        # Past the curve's end the value is held; far past an end-of-training horizon, warn once.
+        self._warn_after = warn_after(self.curve)
 
     # -- the hot path ------------------------------------------------------------------------
     def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
@@ -125,6 +129,15 @@ class CurveSchedule(LRScheduler):
         self.last_epoch = t
         self._lam = self._fn(t)
         self._apply()
+        if t > self._warn_after:
+            self._warn_past_horizon(t)
+
+    def _warn_past_horizon(self, t: int) -> None:
+        self._warn_after = NEVER
+        message = horizon_warning_message(
+            self.schedule_target, self.curve, t, self.curve.horizon or 0, self._lam
+        )
+        warnings.warn(message, PastHorizonWarning, stacklevel=external_stacklevel())
 
     def _apply(self) -> None:
         groups = self.optimizer.param_groups
@@ -140,7 +153,7 @@ class CurveSchedule(LRScheduler):
         elif self._uniform_base is not None:
             self._slot.write_same(groups, self._uniform_base * lam)
         else:
-            self._slot.write_each(groups, [base * lam for base in self.base_lrs])
+            self._slot.write_scaled(groups, self.base_lrs, lam)
 
     def _refresh_bases(self) -> None:
         self._n_groups = len(self.base_lrs)

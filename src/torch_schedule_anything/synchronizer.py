@@ -173,6 +173,13 @@ class SynchronousSchedule(LRScheduler):
     def _step_count(self) -> int:  # type: ignore[override,assignment,misc]
         return int(getattr(next(iter(self.schedules.values())), "_step_count", 0))
 
+    @_step_count.setter
+    def _step_count(self, value: int) -> None:
+        # Accelerate adjusts ``_step_count`` of a prepared scheduler; keep the children in step.
+        delta = int(value) - self._step_count
+        for schedule in self.schedules.values():
+            schedule._step_count = int(getattr(schedule, "_step_count", 0)) + delta
+
     @property
     def base_lrs(self) -> list[Any]:  # type: ignore[override]
         if "lr" in self.schedules:

@@ -1,6 +1,15 @@
 """Pure curves: closed-form functions of the step, testable and plottable without an optimizer."""
 
 from .base import AbsoluteCurve, Curve, FunctionCurve, as_steps
+from .compose import AbsoluteJoin, Join, Scaled, after_warmup
+from .cyclical import (
+    CYCLICAL_CURVES,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
+    ExponentialCyclicLR,
+    OneCycleLR,
+    OneCycleMomentum,
+)
 from .spec import (
     SPEC_CURVES,
     ConstantSchedule,
@@ -17,24 +26,46 @@ from .spec import (
     SqrtScheduleWithInverseWarmup,
     SqrtScheduleWithWarmup,
 )
+from .warmup import (
+    WARMUP_CURVES,
+    CosineWarmup,
+    ExponentialWarmup,
+    LinearWarmup,
+    WarmupWithDecay,
+)
 
 __all__ = [
+    "CYCLICAL_CURVES",
     "SPEC_CURVES",
+    "WARMUP_CURVES",
     "AbsoluteCurve",
+    "AbsoluteJoin",
     "ConstantSchedule",
     "ConstantWithInverseWarmup",
     "ConstantWithWarmup",
+    "CosineAnnealingWarmRestarts",
     "CosineAnnealingWithInverseWarmup",
     "CosineAnnealingWithWarmup",
+    "CosineWarmup",
     "Curve",
+    "CyclicLR",
+    "ExponentialCyclicLR",
+    "ExponentialWarmup",
     "FunctionCurve",
+    "Join",
     "LinearScheduleWithInverseWarmup",
     "LinearScheduleWithWarmup",
+    "LinearWarmup",
+    "OneCycleLR",
+    "OneCycleMomentum",
     "PolynomialScheduleWithInverseWarmup",
     "PolynomialScheduleWithWarmup",
     "QuadraticScheduleWithInverseWarmup",
     "QuadraticScheduleWithWarmup",
+    "Scaled",
     "SqrtScheduleWithInverseWarmup",
     "SqrtScheduleWithWarmup",
+    "WarmupWithDecay",
+    "after_warmup",
     "as_steps",
 ]

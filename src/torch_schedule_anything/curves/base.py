@@ -112,7 +112,7 @@ class Curve(abc.ABC):
         return self.params() == other.params()
 
     def __hash__(self) -> int:
-        return hash((type(self), tuple(sorted(self.params().items()))))
+        return hash((type(self), repr(sorted(self.params().items()))))
 
 
 class AbsoluteCurve(Curve):

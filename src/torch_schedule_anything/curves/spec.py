@@ -85,10 +85,7 @@ class _WarmupThenAnneal(Curve):
         self.warmup_to_value = check_real("warmup_to_value", warmup_to_value)
         self.anneal_to_value = check_real("anneal_to_value", anneal_to_value)
         self.num_warmup_steps = check_step_count("num_warmup_steps", num_warmup_steps)
-        if num_training_steps is None:
-            self.num_training_steps = self.num_warmup_steps
-        else:
-            self.num_training_steps = check_step_count("num_training_steps", num_training_steps)
+        self.num_training_steps = check_step_count("num_training_steps", num_training_steps)
         if self.num_warmup_steps > self.num_training_steps:
             raise ValueError(
                 f"num_warmup_steps ({self.num_warmup_steps}) must be <= num_training_steps "
@@ -445,7 +442,8 @@ class ConstantWithWarmup(_WarmupThenAnneal):
     param_names = ("warmup_to_value", "num_warmup_steps")
 
     def __init__(self, warmup_to_value: float, num_warmup_steps: int) -> None:
-        self._setup(warmup_to_value, warmup_to_value, num_warmup_steps, None)
+        # No anneal phase: the horizon is the end of warmup (M = L).
+        self._setup(warmup_to_value, warmup_to_value, num_warmup_steps, num_warmup_steps)
 
 
 class ConstantWithInverseWarmup(_WarmupThenAnneal):
@@ -469,7 +467,7 @@ class ConstantWithInverseWarmup(_WarmupThenAnneal):
             warmup_to_value,
             warmup_to_value,
             num_warmup_steps,
-            None,
+            num_warmup_steps,  # no anneal phase: the horizon is the end of warmup (M = L)
             warmup_multiplier=warmup_multiplier,
         )
 

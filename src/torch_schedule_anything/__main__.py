@@ -1,0 +1,10 @@
+"""``python -m torch_schedule_anything``: the ``tsa`` command line."""
+
+from __future__ import annotations
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

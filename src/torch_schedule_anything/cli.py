@@ -1,0 +1,435 @@
+"""The ``tsa`` command line (also ``python -m torch_schedule_anything``).
+
+Commands:
+
+* ``tsa list``: every registered curve, its parameters and the plugin that registered it;
+* ``tsa plugins``: every plugin: name, distribution, version, hooks (and skipped ones);
+* ``tsa show NAME --param k=v … --steps 0,10,100``: a curve's values at chosen steps
+  (``--format text|csv|json``);
+* ``tsa plot NAME --param k=v … --steps N -o out.png``: a PNG of a curve (matplotlib);
+* ``tsa demo --scheduler … --target … --epochs N``: train a small MLP with a schedule and
+  write plots and metrics (see :mod:`torch_schedule_anything.demo`).
+
+Exit status: 0 on success, 2 for a bad flag or parameter (one line on stderr naming it, no
+traceback), 1 when something the command needs is missing (matplotlib for plots).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import inspect
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+__all__ = ["UsageError", "build_parser", "main", "parse_param", "parse_steps"]
+
+EXIT_USAGE = 2
+EXIT_MISSING = 1
+
+
+class UsageError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error message (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _one_line(exc: BaseException) -> str:
+    """``exc``'s message and notes on one line (a KeyError's without the repr quotes)."""
+    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+    notes = [
+        str(n).replace("[torch_schedule_anything] ", "") for n in getattr(exc, "__notes__", [])
+    ]
+    return "; ".join(" ".join(part.split()) for part in [str(text), *notes] if part.strip())
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """``"k=v"`` -> ``(k, v)``; ``v`` is read as a Python literal (number, bool, list …),
+    else kept as a string.
+
+    Example:
+        >>> parse_param("num_warmup_steps=10"), parse_param("mode=triangular2")
+        (('num_warmup_steps', 10), ('mode', 'triangular2'))
+    """
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key.isidentifier():
+        raise UsageError(
+            f"--param expects NAME=VALUE such as --param num_warmup_steps=10, got {text!r}"
+        )
+    raw = raw.strip()
+    lowered = raw.lower()
+    if lowered in ("true", "false"):
+        return key, lowered == "true"
+    if lowered in ("none", "null"):
+        return key, None
+    try:
+        value = ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        value = raw
+    return key, value
+
+
+def _params(pairs: Sequence[str] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for text in pairs or ():
+        key, value = parse_param(text)
+        if key in out:
+            raise UsageError(f"--param {key} is given twice")
+        out[key] = value
+    return out
+
+
+def parse_steps(text: str) -> list[int]:
+    """``"0,10,100"`` or ranges ``"0:100:10"`` (stop excluded), mixed: the steps to show.
+
+    Example:
+        >>> parse_steps("0,5:8,20:40:10")
+        [0, 5, 6, 7, 20, 30]
+    """
+    steps: list[int] = []
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if ":" in part:
+                bounds = [int(b) for b in part.split(":")]
+                if len(bounds) not in (2, 3) or (len(bounds) == 3 and bounds[2] <= 0):
+                    raise ValueError(part)
+                steps.extend(range(*bounds))
+            else:
+                steps.append(int(part))
+    except ValueError:
+        raise UsageError(
+            f"--steps expects steps such as 0,10,100 or a range START:STOP[:STEP], got {text!r}"
+        ) from None
+    if not steps:
+        raise UsageError(f"--steps {text!r} selects no step")
+    negative = [s for s in steps if s < 0]
+    if negative:
+        raise UsageError(f"--steps must be >= 0, got {negative[0]}")
+    return steps
+
+
+def _build(name: str, params: dict[str, Any]) -> Any:
+    from .registry import build_curve, curve_entry
+
+    curve_entry(name)  # unknown name: a KeyError listing the known ones
+    try:
+        return build_curve(name, params)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"--param: {_one_line(exc)}") from exc
+
+
+def _signature(obj: Any) -> str:
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return "?"
+    parts = []
+    for p in sig.parameters.values():
+        if p.name == "self":
+            continue
+        if p.kind is p.VAR_KEYWORD:
+            parts.append(f"**{p.name}")
+        elif p.kind is p.VAR_POSITIONAL:
+            parts.append(f"*{p.name}")
+        elif p.default is p.empty:
+            parts.append(p.name)
+        else:
+            parts.append(f"{p.name}={p.default!r}")
+    return ", ".join(parts)
+
+
+def _table(rows: list[list[str]], out: Any) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths)] + [row[-1]]
+        print("  ".join(cells).rstrip(), file=out)
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from .registry import curve_entry, list_curves
+
+    entries = [curve_entry(name) for name in list_curves()]
+    if args.format == "json":
+        data = [
+            {
+                "name": e.name,
+                "parameters": e.parameters,
+                "signature": _signature(e.obj),
+                "plugin": e.plugin,
+                "distribution": e.distribution,
+            }
+            for e in entries
+        ]
+        print(json.dumps(data, indent=1))
+        return 0
+    rows = [["NAME", "PLUGIN (DISTRIBUTION)", "PARAMETERS"]]
+    rows += [[e.name, f"{e.plugin} ({e.distribution})", _signature(e.obj)] for e in entries]
+    _table(rows, sys.stdout)
+    return 0
+
+
+def _cmd_plugins(args: argparse.Namespace) -> int:
+    from .plugins import failed_plugins, list_plugins
+
+    found = list_plugins()
+    failed = failed_plugins()
+    if args.format == "json":
+        print(json.dumps({"plugins": found, "failed": failed}, indent=1))
+        return 0
+    rows = [["NAME", "DISTRIBUTION", "VERSION", "SOURCE", "HOOKS"]]
+    rows += [
+        [p["name"], p["distribution"], p["version"] or "-", p["source"], ", ".join(p["hooks"])]
+        for p in found
+    ]
+    _table(rows, sys.stdout)
+    for name, why in failed.items():
+        print(f"skipped: {name}: {why}")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    params = _params(args.param)
+    steps = parse_steps(args.steps)
+    curve = _build(args.name, params)
+    values = [float(v) for v in curve.values(steps).tolist()]
+    if args.format == "json":
+        payload = {
+            "name": args.name,
+            "params": params,
+            "absolute": bool(curve.absolute),
+            "steps": steps,
+            "values": values,
+        }
+        print(json.dumps(payload, indent=1))
+    elif args.format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["step", "value"])
+        writer.writerows([step, repr(value)] for step, value in zip(steps, values))
+        sys.stdout.write(buffer.getvalue())
+    else:
+        kind = "value (absolute)" if curve.absolute else "multiplier"
+        print(f"{curve!r}")
+        _table([["step", kind]] + [[str(s), f"{v:.8g}"] for s, v in zip(steps, values)], sys.stdout)
+    return 0
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from .plot import plot_curve
+
+    params = _params(args.param)
+    if args.steps < 1:
+        raise UsageError(f"--steps must be >= 1, got {args.steps}")
+    curve = _build(args.name, params)
+    plot_curve(curve, args.steps, path=args.output, title=args.title)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import DemoConfig, default_progress_stream, run_demo
+
+    config = DemoConfig(
+        scheduler=args.scheduler,
+        target=args.target,
+        epochs=args.epochs,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        samples=args.samples,
+        seed=args.seed,
+        optimizer=args.optimizer,
+        step_size=args.step_size,
+        milestones=args.milestones,
+        gamma=args.gamma,
+        max_lr=args.max_lr,
+        t_max=args.t_max,
+        patience=args.patience,
+        params=_params(args.param),
+    )
+    try:
+        result = run_demo(
+            config,
+            args.out,
+            progress=default_progress_stream(args.quiet),
+            plots=not args.no_plots,
+            metrics_format=args.metrics_format,
+        )
+    except ImportError as exc:
+        raise ImportError(f"{_one_line(exc)}; or pass --no-plots to skip the PNGs") from exc
+    last = result.epochs[-1]
+    print(
+        f"{config.scheduler} on {config.target!r}: {config.epochs} epochs x "
+        f"{config.steps_per_epoch} steps; final val_loss {last['val_loss']:.4f}, "
+        f"val_acc {last['val_acc']:.3f}"
+    )
+    for path in result.files.values():
+        print(f"wrote {path}")
+    return 0
+
+
+# -- the parser ------------------------------------------------------------------------------
+
+
+def _milestones(text: str) -> list[int]:
+    try:
+        out = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expects epochs such as 5,8, got {text!r}") from None
+    if not out:
+        raise argparse.ArgumentTypeError(f"expects epochs such as 5,8, got {text!r}")
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``tsa`` argument parser."""
+    from . import __version__
+
+    parser = _Parser(
+        prog="tsa",
+        description="torch-schedule-anything: look at schedules before you train with them.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("list", help="registered curves, their parameters and plugins")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("plugins", help="registered plugins: distribution, version, hooks")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_cmd_plugins)
+
+    param_help = "a curve parameter NAME=VALUE (repeat for several)"
+    p = sub.add_parser("show", help="a curve's values at chosen steps")
+    p.add_argument("name", help="a registered curve name (tsa list)")
+    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE", help=param_help)
+    p.add_argument(
+        "--steps", default="0:11", help="steps: 0,10,100 or START:STOP[:STEP] (default 0:11)"
+    )
+    p.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser("plot", help="save a PNG of a curve")
+    p.add_argument("name", help="a registered curve name (tsa list)")
+    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE", help=param_help)
+    p.add_argument("--steps", type=int, default=100, help="steps to plot (default 100)")
+    p.add_argument("--output", "-o", type=Path, default=Path("schedule.png"), help="PNG path")
+    p.add_argument("--title", default=None)
+    p.set_defaults(func=_cmd_plot)
+
+    p = sub.add_parser(
+        "demo",
+        help="train a small MLP with a schedule; write plots and metrics",
+        description="Train a small MLP on synthetic data (CPU, seeded) with one schedule on "
+        "one optimizer key and write schedule/loss/accuracy PNGs and a metrics file.",
+    )
+    p.add_argument(
+        "--scheduler",
+        default="onecycle",
+        metavar="NAME",
+        help="step, multistep, exponential, cosine, onecycle, cyclic, plateau (torch's), "
+        "or any registered curve (tsa list)",
+    )
+    p.add_argument("--target", default="lr", help="the optimizer key to schedule (default lr)")
+    p.add_argument("--epochs", type=int, default=5, help="training epochs (default 5)")
+    p.add_argument("--lr", type=float, default=0.05, help="the optimizer's lr (default 0.05)")
+    p.add_argument("--batch_size", "--batch-size", type=int, default=64, help="default 64")
+    p.add_argument(
+        "--samples", type=int, default=2048, help="data set size, 80%% train (default 2048)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seeds data, model, shuffling")
+    p.add_argument(
+        "--optimizer",
+        choices=("sgd", "adamw"),
+        default="sgd",
+        help="sgd (momentum 0.9, weight_decay 1e-4) or adamw (betas, weight_decay 0.01)",
+    )
+    p.add_argument(
+        "--step_size",
+        "--step-size",
+        type=int,
+        default=None,
+        help="step: decay period; cyclic: half cycle; in epochs (default epochs // 3)",
+    )
+    p.add_argument(
+        "--milestones", type=_milestones, default=None, help="multistep: epochs, e.g. 5,8"
+    )
+    p.add_argument(
+        "--gamma",
+        type=float,
+        default=None,
+        help="decay factor: step, multistep, plateau 0.5; exponential 0.9",
+    )
+    p.add_argument(
+        "--max_lr",
+        "--max-lr",
+        type=float,
+        default=None,
+        help="onecycle, cyclic: the peak (default 10 x the target's value)",
+    )
+    p.add_argument("--t_max", "--t-max", type=int, default=None, help="cosine: period in epochs")
+    p.add_argument("--patience", type=int, default=2, help="plateau: epochs (default 2)")
+    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE", help=param_help)
+    p.add_argument("--out", type=Path, default=Path("tsa-demo"), help="output folder")
+    p.add_argument("--metrics-format", choices=("json", "csv"), default="json")
+    p.add_argument("--no-plots", action="store_true", help="skip the PNGs (no matplotlib)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def _flag_prefix(exc: BaseException, args: argparse.Namespace) -> str:
+    """``"--flag: "`` for the flag a library error is about, when it can be told."""
+    setting = getattr(exc, "setting", None)
+    if not isinstance(setting, str):  # DemoConfig.validate() messages start with the field
+        first = str(exc.args[0] if exc.args else "").split(" ", 1)[0]
+        setting = first if first.isidentifier() else None
+    if setting is None or not hasattr(args, setting):
+        return ""
+    return f"--{setting}: "
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``tsa`` command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    prog = f"tsa {args.command}"
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ImportError as exc:
+        print(f"{prog}: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_MISSING
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        print(f"{prog}: error: {_flag_prefix(exc, args)}{_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `tsa show ... | head`: the reader left; not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as exc:  # an output path that cannot be written (-o, --out)
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"{prog}: error: cannot write{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,220 @@
+"""Schedules from plain data, so that YAML, JSON, Hydra or OmegaConf configs can name them.
+
+One **entry** is a mapping:
+
+=================== ========================================================================
+``curve``           required: a registered curve name (``sa.list_curves()``)
+``schedule_target`` the param-group key to drive; default ``"lr"``
+``default_value``   optional: creates the key in param groups that lack it
+``params``          optional: a mapping of the curve's parameters
+=================== ========================================================================
+
+The curve's parameters go under ``params``, **or** inline next to ``curve`` when there is no
+``params`` key (then every key other than the three above is a curve parameter). With
+``params`` present, any other key is an error, so a misspelt ``schedule_target`` cannot pass
+silently as a curve parameter.
+
+:func:`schedule_from_config` takes one entry (returns a
+:class:`~torch_schedule_anything.CurveSchedule`) or a list of entries (returns a
+:class:`~torch_schedule_anything.SynchronousSchedule` stepping them together).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from torch.optim import Optimizer
+
+from .curves.base import Curve
+from .errors import LookupKeyError
+from .param_groups import Slot
+from .registry import build_curve, list_curves
+from .schedule import CurveSchedule
+from .synchronizer import SynchronousSchedule
+
+__all__ = ["ENTRY_KEYS", "schedule_from_config"]
+
+#: The keys an entry may hold besides inline curve parameters.
+ENTRY_KEYS = ("curve", "schedule_target", "default_value", "params")
+
+
+def _describe(position: int | None, target: Any) -> str:
+    where = "config" if position is None else f"config[{position}]"
+    return f"{where} (schedule_target {target!r})"
+
+
+def _split_entry(entry: Mapping[str, Any], where: str) -> tuple[str, str, Any, dict[str, Any]]:
+    """``(curve, schedule_target, default_value, params)`` of one entry, validated."""
+    keys = [k for k in entry if not isinstance(k, str)]
+    if keys:
+        raise TypeError(f"{where}: keys must be strings, got {keys!r}")
+    if "curve" not in entry:
+        raise ValueError(
+            f"{where}: the entry has no 'curve' (keys: {sorted(entry)}); add curve: <name>, "
+            f"one of {list_curves()}"
+        )
+    curve = entry["curve"]
+    if not isinstance(curve, str):
+        raise TypeError(
+            f"{where}: 'curve' must be a registered curve name (a str), got "
+            f"{type(curve).__name__} {curve!r}; a config holds plain data"
+        )
+    target = entry.get("schedule_target", "lr")
+    default_value = entry.get("default_value")
+    if "params" in entry:
+        extra = sorted(k for k in entry if k not in ENTRY_KEYS)
+        if extra:
+            raise ValueError(
+                f"{where}: unknown key(s) {extra} next to 'params'; an entry holds only "
+                f"{list(ENTRY_KEYS)}. Move curve parameters under 'params' (or drop 'params' "
+                f"and write them all inline)"
+            )
+        raw = entry["params"]
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, Mapping):
+            raise TypeError(
+                f"{where}: 'params' must be a mapping of the curve's parameters, got "
+                f"{type(raw).__name__} {raw!r}"
+            )
+        params = dict(raw)
+    else:
+        params = {k: v for k, v in entry.items() if k not in ENTRY_KEYS}
+    return curve, target, default_value, params
+
+
+class _Parsed:
+    """One entry, checked, with its curve built (nothing written to the optimizer yet)."""
+
+    __slots__ = ("curve", "default_value", "name", "target", "where")
+
+    def __init__(self, where: str, name: str, curve: Curve, target: Any, default: Any) -> None:
+        self.where, self.name, self.curve = where, name, curve
+        self.target, self.default_value = target, default
+
+
+def _parse(entry: Any, position: int | None) -> _Parsed:
+    if not isinstance(entry, Mapping):
+        where = "config" if position is None else f"config[{position}]"
+        raise TypeError(
+            f"{where} must be a mapping such as {{'curve': 'linear_schedule_with_warmup', "
+            f"'schedule_target': 'lr', 'params': {{...}}}}, got {type(entry).__name__} {entry!r}"
+        )
+    where = _describe(position, entry.get("schedule_target", "lr"))
+    name, target, default_value, params = _split_entry(entry, where)
+    with _naming(where, name):
+        return _Parsed(where, name, build_curve(name, params), target, default_value)
+
+
+def _build(optimizer: Optimizer, parsed: _Parsed) -> CurveSchedule:
+    with _naming(parsed.where, parsed.name):
+        return CurveSchedule(
+            optimizer, parsed.curve, parsed.target, default_value=parsed.default_value
+        )
+
+
+def _check_target_present(optimizer: Optimizer, parsed: _Parsed) -> None:
+    """Fail before any schedule writes into the optimizer if a key cannot be found."""
+    if parsed.default_value is not None or not isinstance(parsed.target, str):
+        return
+    with _naming(parsed.where, parsed.name):
+        slot = Slot(parsed.target)
+        for index, group in enumerate(optimizer.param_groups):
+            if slot.key not in group:
+                raise LookupKeyError(slot.missing_message(group, index))
+
+
+@contextmanager
+def _naming(where: str, curve: str) -> Iterator[None]:
+    """Re-raise errors with the entry's index, target and curve at the front."""
+    try:
+        yield
+    except LookupKeyError as exc:
+        raise LookupKeyError(f"{where}: {exc}") from exc
+    except KeyError as exc:
+        raise LookupKeyError(f"{where}, curve {curve!r}: missing key {exc}") from exc
+    except TypeError as exc:
+        raise TypeError(f"{where}, curve {curve!r}: {_full_message(exc)}") from exc
+    except ValueError as exc:
+        raise ValueError(f"{where}, curve {curve!r}: {_full_message(exc)}") from exc
+
+
+def _full_message(exc: BaseException) -> str:
+    notes = getattr(exc, "__notes__", None) or []
+    return "\n".join([str(exc), *notes])
+
+
+def schedule_from_config(
+    optimizer: Optimizer, config: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+) -> CurveSchedule | SynchronousSchedule:
+    """Build schedules of ``optimizer`` from plain data.
+
+    Args:
+        optimizer: any ``torch.optim.Optimizer``.
+        config: one entry (a mapping) or a non-empty list of entries. An entry holds ``curve``
+            (a registered name), ``schedule_target`` (default ``"lr"``), optionally
+            ``default_value``, and the curve's parameters under ``params`` or inline (see the
+            module docstring). Mappings and sequences of any kind are accepted (``dict``,
+            OmegaConf's ``DictConfig``/``ListConfig``); the config is never modified.
+
+    Returns:
+        A :class:`CurveSchedule` for one entry; a :class:`SynchronousSchedule` for a list
+        (also of length 1), whose schedules are named by their ``schedule_target``.
+
+    Raises:
+        KeyError: an unknown curve name (the message lists the registered ones) or a
+            ``schedule_target`` missing from the param groups without ``default_value``.
+        ValueError, TypeError: a malformed entry, bad curve parameters, or two entries with
+            the same ``schedule_target``. Every message starts with the entry's index and
+            target, e.g. ``config[1] (schedule_target 'weight_decay')``.
+
+    Example:
+        >>> import torch, torch_schedule_anything as sa
+        >>> opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3)
+        >>> sync = sa.schedule_from_config(opt, [
+        ...     {"curve": "cosine_annealing_with_warmup", "params": {"warmup_to_value": 1.0,
+        ...      "anneal_to_value": 0.1, "num_warmup_steps": 10, "num_training_steps": 100}},
+        ...     {"curve": "constant_schedule", "schedule_target": "gradient_clip_threshold",
+        ...      "default_value": 5.0, "value": 1.0},
+        ... ])
+        >>> sync.schedule_names
+        ['lr', 'gradient_clip_threshold']
+        >>> opt.param_groups[0]["gradient_clip_threshold"]
+        5.0
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
+        )
+    if isinstance(config, Mapping):
+        one = _parse(config, None)
+        _check_target_present(optimizer, one)
+        return _build(optimizer, one)
+    if isinstance(config, (str, bytes)) or not isinstance(config, Sequence):
+        raise TypeError(
+            f"config must be a mapping (one schedule) or a list of mappings (schedules stepped "
+            f"together), got {type(config).__name__} {config!r}"
+        )
+    entries = list(config)
+    if not entries:
+        raise ValueError("config is an empty list; give at least one schedule entry")
+    seen: dict[str, int] = {}
+    for position, entry in enumerate(entries):
+        if isinstance(entry, Mapping):
+            target = entry.get("schedule_target", "lr")
+            if isinstance(target, str) and target in seen:
+                raise ValueError(
+                    f"{_describe(position, target)}: config[{seen[target]}] already schedules "
+                    f"{target!r}; each key takes one schedule. Merge the two entries, or "
+                    f"compose the curves into one"
+                )
+            if isinstance(target, str):
+                seen[target] = position
+    # Parse every entry and check every key before the first schedule writes its step-0
+    # value, so a bad entry leaves the optimizer untouched.
+    parsed = [_parse(entry, i) for i, entry in enumerate(entries)]
+    for one in parsed:
+        _check_target_present(optimizer, one)
+    return SynchronousSchedule([_build(optimizer, one) for one in parsed])

@@ -1,0 +1,577 @@
+"""``SequentialSchedule``: phases run one after another on one key, curves or torch schedulers.
+
+Seed 004 hands over from a warmup to a PyTorch scheduler with an ``if step < warmup_steps``
+branch in the training loop ("Pattern 1"), and to ``ReduceLROnPlateau`` the same way
+("Pattern 4"). :func:`sequential` and :func:`warmup_then` replace the branch with one real
+``LRScheduler`` on any key:
+
+* phase ``i`` runs from ``boundaries[i−1]`` (0 for the first) to ``boundaries[i]``; the last
+  runs for ever;
+* a **curve** phase writes ``curve(t − b)`` (absolute) or ``base × curve(t − b)`` (multiplier):
+  a closed form, like :class:`~torch_schedule_anything.CurveSchedule`;
+* a **torch scheduler** phase is given as a factory ``lambda opt: StepLR(opt, ...)``. It is
+  built when the sequence is built, on a private stand-in optimizer whose ``"lr"`` holds the
+  key's value at attach time (its ``base_lr``), so a warmup that ran first never changes the
+  base it decays from. It is stepped only while its phase is active: at the boundary ``b`` it
+  shows its construction value (its step 0), at ``b + k`` it has been stepped ``k`` times.
+  Nothing it writes leaks into the real optimizer before its phase.
+
+``ReduceLROnPlateau`` phases are metric-driven: ``step(metrics=val_loss)`` (or
+``step(val_loss)``) steps them; ``step()`` without a metric holds their value. Metrics given
+during a phase that does not use them are ignored, so a loop can pass the validation loss
+every time.
+
+The state dict is plain data (the step, the boundaries, each curve's spec, each torch
+scheduler's own state dict and its stand-in values), so a run stopped at any step, saved,
+rebuilt with the same arguments and loaded continues with bitwise-identical values.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import torch
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
+
+from ._validation import check_step, check_step_count
+from .adapter import ParamGroupAdapter
+from .curves.base import Curve
+from .errors import add_note, external_stacklevel
+from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
+from .param_groups import Slot, extend_optimizer
+
+__all__ = ["Phase", "SequentialSchedule", "sequential", "warmup_then"]
+
+#: What a phase can be: a curve, or a factory ``stand_in_optimizer -> torch scheduler``.
+Phase = Curve | Callable[[Optimizer], LRScheduler]
+
+
+def _as_float(value: Any) -> float:
+    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
+
+
+def _is_metric_driven(scheduler: LRScheduler) -> bool:
+    return isinstance(scheduler, ReduceLROnPlateau) or bool(
+        getattr(scheduler, "needs_metrics", False)
+    )
+
+
+class _CurvePhase:
+    __slots__ = ("curve", "fn")
+
+    def __init__(self, curve: Curve) -> None:
+        self.curve = curve
+        self.fn = curve.__call__
+
+
+class _TorchPhase:
+    __slots__ = ("adapter", "metric_driven", "scheduler")
+
+    def __init__(self, scheduler: LRScheduler, adapter: ParamGroupAdapter) -> None:
+        self.scheduler = scheduler
+        self.adapter = adapter
+        self.metric_driven = _is_metric_driven(scheduler)
+
+    def stand_in_values(self) -> list[dict[str, float]]:
+        """The stand-in's numeric keys (``lr``, ``initial_lr``, ...) per group, as floats."""
+        out = []
+        for shadow in self.adapter.param_groups:
+            values = {}
+            for key, value in shadow.items():
+                if key == "params" or isinstance(value, bool):
+                    continue
+                if isinstance(value, (int, float)) or (
+                    isinstance(value, torch.Tensor) and value.numel() == 1
+                ):
+                    values[key] = _as_float(value)
+            out.append(values)
+        return out
+
+
+def _private_stand_in(optimizer: Optimizer, target: str, bases: list[float]) -> ParamGroupAdapter:
+    """A stand-in whose ``lr`` holds the key's values at attach time, as floats, unshared."""
+    adapter = ParamGroupAdapter(optimizer, target)
+    for shadow, base in zip(adapter.param_groups, bases):
+        shadow["lr"] = base  # never the real Tensor: the phase must not write before its turn
+    if "lr" in adapter.defaults:
+        adapter.defaults["lr"] = bases[0]
+    return adapter
+
+
+class SequentialSchedule(LRScheduler):
+    """Run ``phases`` one after another on ``schedule_target``, split at ``boundaries``.
+
+    With boundaries ``b₁ < … < b_n`` (``b₀ = 0``), phase ``i`` is active for
+    ``b_i ≤ t < b_{i+1}`` and sees the local step ``t − b_i``:
+
+    * a :class:`~torch_schedule_anything.curves.Curve` writes ``λ(t − b_i)`` (absolute curve)
+      or ``base_g × λ(t − b_i)`` (multiplier curve; ``base_g`` = the key's value in group ``g``
+      when the sequence was built);
+    * a factory ``lambda opt: Scheduler(opt, ...)`` builds a torch scheduler on a private
+      stand-in whose ``"lr"`` is ``base_g``; it has been stepped ``t − b_i`` times (metric-driven
+      ones: once per call that carried a metric).
+
+    Args:
+        optimizer: the real optimizer (``.optimizer``).
+        phases: two or more curves or scheduler factories.
+        boundaries: ``len(phases) − 1`` strictly increasing steps >= 1.
+        schedule_target: the key to drive (``"lr"``, ``"weight_decay"``, ``"betas[0]"``...).
+        default_value: creates the key in groups that lack it (ignored where it exists).
+
+    Raises:
+        ValueError: wrong or unordered boundaries, or a curve phase other than the last whose
+            horizon is longer than its phase (a warmup longer than the schedule).
+        TypeError: a phase is neither a curve nor a factory returning a torch scheduler.
+
+    Example:
+        >>> import torch
+        >>> from torch.optim.lr_scheduler import StepLR
+        >>> from torch_schedule_anything.curves import LinearWarmup
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        >>> s = SequentialSchedule(
+        ...     opt, [LinearWarmup(0.1, 2), lambda o: StepLR(o, step_size=2, gamma=0.5)], [2]
+        ... )
+        >>> values = [opt.param_groups[0]["lr"]]
+        >>> for _ in range(5):
+        ...     s.step()
+        ...     values.append(opt.param_groups[0]["lr"])
+        >>> values
+        [0.0, 0.05, 0.1, 0.1, 0.05, 0.05]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        phases: Sequence[Phase],
+        boundaries: Sequence[int],
+        schedule_target: str = "lr",
+        *,
+        default_value: float | None = None,
+    ) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(
+                f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
+            )
+        if isinstance(phases, (str, bytes, Mapping)) or not isinstance(phases, Sequence):
+            raise TypeError(
+                f"phases must be a list of curves or scheduler factories, e.g. "
+                f"[LinearWarmup(1e-3, 100), lambda opt: StepLR(opt, 30)], got "
+                f"{type(phases).__name__}"
+            )
+        if len(phases) < 2:
+            raise ValueError(f"phases must hold at least two phases, got {len(phases)}")
+        if isinstance(boundaries, (str, bytes)) or not isinstance(boundaries, Sequence):
+            raise TypeError(
+                f"boundaries must be a list of steps, got {type(boundaries).__name__} "
+                f"{boundaries!r}"
+            )
+        if len(boundaries) != len(phases) - 1:
+            raise ValueError(
+                f"boundaries must hold len(phases) - 1 = {len(phases) - 1} steps (where each "
+                f"phase after the first starts), got {len(boundaries)}: {list(boundaries)!r}"
+            )
+        bounds = tuple(
+            check_step_count(f"boundaries[{i}]", b, minimum=1) for i, b in enumerate(boundaries)
+        )
+        for i in range(1, len(bounds)):
+            if bounds[i] <= bounds[i - 1]:
+                raise ValueError(
+                    f"boundaries must be strictly increasing, got boundaries[{i - 1}] = "
+                    f"{bounds[i - 1]} and boundaries[{i}] = {bounds[i]}"
+                )
+        starts = (0, *bounds)
+        for i, phase in enumerate(phases):
+            if isinstance(phase, type) or not (isinstance(phase, Curve) or callable(phase)):
+                raise TypeError(
+                    f"phases[{i}] must be a Curve instance or a factory "
+                    f"lambda opt: Scheduler(opt, ...), got {phase!r}"
+                )
+            if isinstance(phase, Curve) and i < len(phases) - 1:
+                end = phase.horizon
+                length = starts[i + 1] - starts[i]
+                if end is not None and end > length:
+                    raise ValueError(
+                        f"phases[{i}] ({phase!r}) runs for {end} steps but its phase from step "
+                        f"{starts[i]} to boundary {starts[i + 1]} lasts {length}: the warmup is "
+                        f"longer than its phase and would be cut before its peak. Set the "
+                        f"boundary to {starts[i] + end}, or use sa.warmup_then(...), which "
+                        f"takes it from the warmup."
+                    )
+
+        self.optimizer = optimizer
+        self.schedule_target = schedule_target
+        self._slot = slot = Slot(schedule_target)
+        if default_value is not None:
+            if slot.index is not None:
+                raise ValueError(
+                    f"default_value cannot create the tuple element {schedule_target!r}; "
+                    f"create {slot.key!r} with sa.extend_optimizer first"
+                )
+            extend_optimizer(optimizer, slot.key, default_value)  # type: ignore[arg-type]
+        groups = optimizer.param_groups
+        if not groups:
+            raise ValueError("the optimizer has no param groups; nothing to schedule")
+        self.base_lrs: list[float] = [  # type: ignore[assignment]
+            slot.read_float(g, i) for i, g in enumerate(groups)
+        ]
+        self._n_groups = len(groups)
+        self.boundaries = list(bounds)
+        self._starts = starts
+
+        built: list[_CurvePhase | _TorchPhase] = []
+        for i, phase in enumerate(phases):
+            if isinstance(phase, Curve):
+                built.append(_CurvePhase(phase))
+                continue
+            adapter = _private_stand_in(optimizer, schedule_target, self.base_lrs)
+            try:
+                scheduler = phase(adapter)
+            except (KeyError, ValueError) as exc:
+                add_note(
+                    exc,
+                    f"[torch_schedule_anything] phases[{i}] was built on a stand-in optimizer "
+                    f"that shows only {schedule_target!r} (as 'lr'); options that drive other "
+                    f"keys (cycle_momentum=True) need cycle_momentum=False here",
+                )
+                raise
+            if not isinstance(scheduler, LRScheduler):
+                raise TypeError(
+                    f"phases[{i}] returned {type(scheduler).__name__}, not a torch LRScheduler; "
+                    f"a plain function step -> value is a curve: wrap it as "
+                    f"sa.curves.FunctionCurve(fn)"
+                )
+            if scheduler.optimizer is not adapter:
+                raise ValueError(
+                    f"phases[{i}] must build its scheduler on the optimizer it receives "
+                    f"(lambda opt: StepLR(opt, ...)), not on the real optimizer"
+                )
+            built.append(_TorchPhase(scheduler, adapter))
+        self._phases = built
+        self.needs_metrics = any(isinstance(p, _TorchPhase) and p.metric_driven for p in built)
+        last = built[-1]
+        self._warn_after = (
+            warn_after(last.curve, starts[-1]) if isinstance(last, _CurvePhase) else NEVER
+        )
+
+        if schedule_target == "lr":
+            for group in groups:
+                lr = group["lr"]
+                group.setdefault("initial_lr", lr.clone() if isinstance(lr, torch.Tensor) else lr)
+        self.last_epoch = 0
+        self._step_count = 1
+        self._active = 0
+        self._write(0)
+
+    def _check_seam(self, index: int) -> None:
+        """Warn when a curve hands over to a torch scheduler that starts elsewhere.
+
+        Called when ``step()`` enters phase ``index``. The torch scheduler starts from the key's
+        value at attach time; a warmup that ends at another value makes the value jump at the
+        boundary (seed 004: a warmup to ``1e-3`` on an optimizer built with ``lr=0.1``).
+        """
+        before, after = self._phases[index - 1], self._phases[index]
+        if not (isinstance(before, _CurvePhase) and isinstance(after, _TorchPhase)):
+            return
+        lam = before.fn(self._starts[index] - self._starts[index - 1])
+        end = lam if before.curve.absolute else self.base_lrs[0] * lam
+        start = _as_float(after.adapter.param_groups[0]["lr"])
+        if not math.isclose(end, start, rel_tol=1e-6, abs_tol=1e-300):
+            warnings.warn(
+                f"the schedule of {self.schedule_target!r} jumps from {end!r} to {start!r} at "
+                f"boundary {self._starts[index]}: phases[{index - 1}] ({before.curve!r}) ends "
+                f"at {end!r} but phases[{index}] ({type(after.scheduler).__name__}) starts from "
+                f"the key's value when the sequence was built. Make the warmup reach that "
+                f"value, or build the optimizer with {self.schedule_target!r} = {end!r}.",
+                UserWarning,
+                stacklevel=external_stacklevel(),
+            )
+
+    # -- phases --------------------------------------------------------------------------------
+    def phase_index(self, step: int) -> int:
+        """The index of the phase active at ``step``."""
+        return bisect.bisect_right(self.boundaries, step)
+
+    @property
+    def phases(self) -> list[Curve | LRScheduler]:
+        """The phases: curves, and the torch schedulers built from the factories."""
+        return [p.curve if isinstance(p, _CurvePhase) else p.scheduler for p in self._phases]
+
+    def _write(self, t: int) -> None:
+        """Write phase ``self._active``'s value for step ``t`` into the real param groups."""
+        groups = self.optimizer.param_groups
+        if len(groups) != self._n_groups:
+            raise RuntimeError(
+                f"the optimizer now has {len(groups)} param groups but this schedule of "
+                f"{self.schedule_target!r} was built for {self._n_groups}; create schedules "
+                f"after the last add_param_group()"
+            )
+        phase = self._phases[self._active]
+        if isinstance(phase, _CurvePhase):
+            lam = phase.fn(t - self._starts[self._active])
+            if phase.curve.absolute:
+                values = [lam] * self._n_groups
+            else:
+                values = [base * lam for base in self.base_lrs]
+        else:
+            values = [_as_float(shadow["lr"]) for shadow in phase.adapter.param_groups]
+        self._slot.write_each(groups, values)
+        self._last_values = values
+
+    # -- the scheduler protocol ----------------------------------------------------------------
+    def step(self, epoch: Any = None, *, metrics: Any = None) -> None:  # type: ignore[override]
+        """Advance one step (or to ``epoch``) and write the active phase's value.
+
+        ``metrics`` (or a positional value when a phase is metric-driven, as Lightning and
+        :class:`~torch_schedule_anything.SynchronousSchedule` pass it) goes to the active
+        ``ReduceLROnPlateau`` phase; without one that phase holds its value.
+        """
+        if self.needs_metrics and metrics is None and epoch is not None:
+            metrics, epoch = epoch, None
+        if metrics is not None and not self.needs_metrics:
+            raise ValueError(
+                f"metrics were given but no phase of this sequence on {self.schedule_target!r} "
+                f"is metric-driven (ReduceLROnPlateau)"
+            )
+        if epoch is not None:
+            self._jump(check_step(epoch))
+            return
+        self._step_count += 1
+        t = self.last_epoch + 1
+        self.last_epoch = t
+        index = self.phase_index(t)
+        if index != self._active:  # a seam: the next phase shows its own step 0
+            self._active = index
+            self._check_seam(index)
+        else:
+            phase = self._phases[index]
+            if isinstance(phase, _TorchPhase):
+                if phase.metric_driven:
+                    if metrics is not None:
+                        phase.scheduler.step(metrics)
+                else:
+                    phase.scheduler.step()
+        self._write(t)
+        if t > self._warn_after:
+            self._warn_past_horizon(t)
+
+    def _jump(self, t: int) -> None:
+        """``step(epoch)``: only curve phases can be evaluated at an arbitrary step."""
+        index = self.phase_index(t)
+        touched = range(min(index, self._active), max(index, self._active) + 1)
+        torch_phases = [i for i in touched if isinstance(self._phases[i], _TorchPhase)]
+        if torch_phases and t != self.last_epoch:
+            raise ValueError(
+                f"step(epoch={t}) from step {self.last_epoch} would cross the torch scheduler "
+                f"phase(s) {torch_phases}, which are stateful and cannot jump; call step() "
+                f"once per step (or save and load a state dict)"
+            )
+        self._step_count += 1
+        self.last_epoch = t
+        self._active = index
+        self._write(t)
+
+    def _warn_past_horizon(self, t: int) -> None:
+        self._warn_after = NEVER
+        last = self._phases[-1]
+        if isinstance(last, _CurvePhase):
+            end = self._starts[-1] + (last.curve.horizon or 0)
+            message = horizon_warning_message(
+                self.schedule_target, last.curve, t, end, self._last_values[0]
+            )
+            warnings.warn(message, PastHorizonWarning, stacklevel=external_stacklevel())
+
+    def get_last_lr(self) -> list[float]:  # type: ignore[override]
+        """The values written at the last step, one per param group (for any target)."""
+        return list(self._last_values)
+
+    def get_lr(self) -> list[float]:  # type: ignore[override]
+        return self.get_last_lr()
+
+    @property
+    def _last_lr(self) -> list[float]:  # type: ignore[override,assignment,misc]
+        return self.get_last_lr()
+
+    # -- state ---------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """Plain data: the step, the boundaries, each phase's curve spec or scheduler state."""
+        phases: list[dict[str, Any]] = []
+        for phase in self._phases:
+            if isinstance(phase, _CurvePhase):
+                phases.append({"kind": "curve", "curve": phase.curve.spec()})
+            else:
+                phases.append(
+                    {
+                        "kind": "scheduler",
+                        "scheduler": type(phase.scheduler).__name__,
+                        "state": phase.scheduler.state_dict(),
+                        "stand_in": phase.stand_in_values(),
+                    }
+                )
+        return {
+            "schedule_target": self.schedule_target,
+            "last_epoch": self.last_epoch,
+            "_step_count": self._step_count,
+            "base_lrs": list(self.base_lrs),
+            "boundaries": list(self.boundaries),
+            "phases": phases,
+        }
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore the step, the bases and every torch phase, then write that step's value.
+
+        Build the sequence with the same phases and boundaries first; a state dict for another
+        target, other boundaries, other curves or other scheduler types raises ``ValueError``
+        naming the mismatch.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
+        missing = [
+            k for k in ("last_epoch", "base_lrs", "boundaries", "phases") if k not in state_dict
+        ]
+        if missing:
+            raise ValueError(
+                f"not a SequentialSchedule state dict: it lacks {missing} "
+                f"(keys: {sorted(state_dict)})"
+            )
+        target = state_dict.get("schedule_target", self.schedule_target)
+        if target != self.schedule_target:
+            raise ValueError(
+                f"state dict is for schedule_target {target!r} but this sequence drives "
+                f"{self.schedule_target!r}"
+            )
+        if list(state_dict["boundaries"]) != self.boundaries:
+            raise ValueError(
+                f"state dict was saved with boundaries {list(state_dict['boundaries'])} but this "
+                f"sequence has {self.boundaries}; rebuild it with the saved boundaries"
+            )
+        saved = list(state_dict["phases"])
+        if len(saved) != len(self._phases):
+            raise ValueError(
+                f"state dict has {len(saved)} phases but this sequence has {len(self._phases)}"
+            )
+        bases = [_as_float(b) for b in state_dict["base_lrs"]]
+        if len(bases) != self._n_groups:
+            raise ValueError(
+                f"state dict of {self.schedule_target!r} has {len(bases)} param groups but the "
+                f"optimizer has {self._n_groups}"
+            )
+        for i, (phase, entry) in enumerate(zip(self._phases, saved)):
+            if isinstance(phase, _CurvePhase):
+                if entry.get("kind") != "curve" or entry.get("curve") != phase.curve.spec():
+                    raise ValueError(
+                        f"phases[{i}] of the state dict is {entry.get('curve', entry.get('kind'))}"
+                        f" but this sequence has the curve {phase.curve.spec()}; rebuild the "
+                        f"sequence with the saved phases"
+                    )
+            elif (
+                entry.get("kind") != "scheduler"
+                or entry.get("scheduler") != type(phase.scheduler).__name__
+            ):
+                raise ValueError(
+                    f"phases[{i}] of the state dict is {entry.get('scheduler', entry.get('kind'))}"
+                    f" but this sequence has a {type(phase.scheduler).__name__}"
+                )
+        for phase, entry in zip(self._phases, saved):
+            if isinstance(phase, _TorchPhase):
+                phase.scheduler.load_state_dict(dict(entry["state"]))
+                for shadow, values in zip(phase.adapter.param_groups, entry["stand_in"]):
+                    shadow.update({k: float(v) for k, v in values.items()})
+        t = check_step(state_dict["last_epoch"])
+        self.base_lrs = bases
+        self.last_epoch = t
+        self._step_count = int(state_dict.get("_step_count", t + 1))
+        self._active = self.phase_index(t)
+        self._write(t)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(
+            repr(p.curve) if isinstance(p, _CurvePhase) else type(p.scheduler).__name__
+            for p in self._phases
+        )
+        return (
+            f"SequentialSchedule(target={self.schedule_target!r}, [{inner}], "
+            f"boundaries={self.boundaries}, last_epoch={self.last_epoch})"
+        )
+
+
+def sequential(
+    optimizer: Optimizer,
+    phases: Sequence[Phase],
+    boundaries: Sequence[int],
+    schedule_target: str = "lr",
+    *,
+    default_value: float | None = None,
+) -> SequentialSchedule:
+    """Build a :class:`SequentialSchedule` (see there): ``phases`` split at ``boundaries``.
+
+    Example:
+        >>> import torch, torch_schedule_anything as sa
+        >>> from torch.optim.lr_scheduler import StepLR
+        >>> from torch_schedule_anything.curves import CosineWarmup, CyclicLR
+        >>> opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], weight_decay=0.1)
+        >>> s = sa.sequential(
+        ...     opt,
+        ...     [CosineWarmup(0.1, 2), CyclicLR(0.1, 0.2, step_size=1), lambda o: StepLR(o, 1)],
+        ...     boundaries=[2, 4],
+        ...     schedule_target="weight_decay",
+        ... )
+        >>> values = [opt.param_groups[0]["weight_decay"]]
+        >>> for _ in range(5):
+        ...     s.step()
+        ...     values.append(round(opt.param_groups[0]["weight_decay"], 6))
+        >>> values
+        [0.0, 0.05, 0.1, 0.2, 0.1, 0.01]
+    """
+    return SequentialSchedule(
+        optimizer, phases, boundaries, schedule_target, default_value=default_value
+    )
+
+
+def warmup_then(
+    optimizer: Optimizer,
+    warmup: Curve,
+    then: Phase,
+    schedule_target: str = "lr",
+    *,
+    default_value: float | None = None,
+) -> SequentialSchedule:
+    """``warmup`` for its ``horizon`` steps, then ``then`` (a curve or a scheduler factory).
+
+    Seed 004's Pattern 1 (warmup, then a torch scheduler) and Pattern 4 (warmup, then
+    ``ReduceLROnPlateau``) without an ``if`` in the training loop. The boundary is the warmup's
+    horizon (``warmup_steps``), so the two cannot disagree.
+
+    Raises:
+        ValueError: the warmup never ends or has no steps (use the scheduler alone then).
+
+    Example:
+        >>> import torch, torch_schedule_anything as sa
+        >>> from torch.optim.lr_scheduler import ExponentialLR
+        >>> from torch_schedule_anything.curves import LinearWarmup
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+        >>> s = sa.warmup_then(opt, LinearWarmup(0.9, 2), lambda o: ExponentialLR(o, 0.5),
+        ...                    schedule_target="momentum")
+        >>> values = [opt.param_groups[0]["momentum"]]
+        >>> for _ in range(4):
+        ...     s.step()
+        ...     values.append(opt.param_groups[0]["momentum"])
+        >>> values
+        [0.0, 0.45, 0.9, 0.45, 0.225]
+    """
+    if not isinstance(warmup, Curve):
+        raise TypeError(f"warmup must be a Curve, got {type(warmup).__name__} {warmup!r}")
+    length = warmup.horizon
+    if length is None or length == 0:
+        raise ValueError(
+            f"warmup {warmup!r} has {'no end' if length is None else 'no steps'}; "
+            f"warmup_then needs a warmup of at least one step (with no warmup, schedule the "
+            f"second phase alone)"
+        )
+    return SequentialSchedule(
+        optimizer, [warmup, then], [length], schedule_target, default_value=default_value
+    )

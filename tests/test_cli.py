@@ -1,0 +1,381 @@
+"""Tests for the ``tsa`` command line: as a subprocess (``python -m`` and the console script)
+and in process through ``cli.main`` for the many small cases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import matplotlib.image
+import pytest
+
+import torch_schedule_anything as sa
+from torch_schedule_anything import cli
+
+LINEAR_ARGS = [
+    "-p",
+    "warmup_to_value=1.0",
+    "-p",
+    "anneal_to_value=0.1",
+    "-p",
+    "num_warmup_steps=2",
+    "-p",
+    "num_training_steps=10",
+]
+LINEAR = {
+    "warmup_to_value": 1.0,
+    "anneal_to_value": 0.1,
+    "num_warmup_steps": 2,
+    "num_training_steps": 10,
+}
+SCRIPT = Path(sys.executable).parent / "tsa"
+
+
+def _subprocess(
+    args: list[str], cwd: Path, script: bool = False
+) -> subprocess.CompletedProcess[str]:
+    command = [str(SCRIPT)] if script else [sys.executable, "-m", "torch_schedule_anything"]
+    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def _main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        code = cli.main(args)
+    except SystemExit as exc:  # argparse's own errors and --help
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- as a user runs it -----------------------------------------------------------------------
+
+
+def test_python_m_show_json_matches_the_curve(tmp_path: Path) -> None:
+    done = _subprocess(
+        [
+            "show",
+            "linear_schedule_with_warmup",
+            *LINEAR_ARGS,
+            "--steps",
+            "0,1,2,6,10,50",
+            "--format",
+            "json",
+        ],
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    curve = sa.get_curve("linear_schedule_with_warmup")(**LINEAR)
+    assert data["steps"] == [0, 1, 2, 6, 10, 50]
+    assert data["values"] == curve.values(data["steps"]).tolist()
+    assert data["values"][:3] == [0.0, 0.5, 1.0] and data["values"][-2:] == [0.1, 0.1]
+    assert data["params"] == LINEAR and data["absolute"] is False
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="the tsa console script is not installed here")
+def test_console_script_list_and_demo(tmp_path: Path) -> None:
+    listed = _subprocess(["list"], tmp_path, script=True)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0].split() == ["NAME", "PLUGIN", "(DISTRIBUTION)", "PARAMETERS"]
+    names = [line.split()[0] for line in lines[1:]]
+    assert names == sa.list_curves()
+    row = next(line for line in lines if line.startswith("linear_schedule_with_warmup "))
+    assert "builtin (torch-schedule-anything)" in row
+    assert "num_warmup_steps, num_training_steps" in row
+
+    demo = _subprocess(
+        [
+            "demo",
+            "--scheduler",
+            "step",
+            "--epochs",
+            "3",
+            "--samples",
+            "40",
+            "--batch_size",
+            "16",
+            "--step_size",
+            "1",
+            "--gamma",
+            "0.5",
+            "--out",
+            "run",
+        ],
+        tmp_path,
+        script=True,
+    )
+    assert demo.returncode == 0, demo.stderr
+    assert "\r" not in demo.stderr and "Traceback" not in demo.stderr  # no TTY: no bar
+    for name in ("metrics.json", "schedule.png", "loss.png", "accuracy.png"):
+        assert f"wrote {Path('run') / name}" in demo.stdout
+        assert (tmp_path / "run" / name).exists()
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert [e["value"] for e in metrics["epochs"]] == pytest.approx([0.05, 0.025, 0.0125])
+    assert matplotlib.image.imread(tmp_path / "run" / "loss.png").shape[:2] == (320, 800)
+
+
+def test_python_m_plot_writes_a_png(tmp_path: Path) -> None:
+    done = _subprocess(
+        ["plot", "cosine_annealing_with_warmup", *LINEAR_ARGS, "--steps", "50", "-o", "c.png"],
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "wrote c.png"
+    assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert matplotlib.image.imread(tmp_path / "c.png").shape[:2] == (320, 800)
+
+
+def test_python_m_user_error_is_one_line_exit_2(tmp_path: Path) -> None:
+    done = _subprocess(["demo", "--epochs", "0"], tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("tsa demo: error: --epochs: epochs must be >= 1, got 0")
+    assert not (tmp_path / "tsa-demo").exists()
+
+
+# -- in process ------------------------------------------------------------------------------
+
+
+def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _main(["list", "--format", "json"], capsys)
+    assert code == 0
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert sorted(rows) == sa.list_curves()
+    row = rows["linear_schedule_with_warmup"]
+    assert row["parameters"] == list(LINEAR)
+    assert (row["plugin"], row["distribution"]) == ("builtin", "torch-schedule-anything")
+
+
+def test_list_shows_a_hand_registered_plugin(capsys: pytest.CaptureFixture[str]) -> None:
+    class InHouse:
+        @sa.hookimpl
+        def register_curves(self, register: Any) -> None:
+            register("in_house_flat", lambda level=1.0: sa.get_curve("constant_schedule")(level))
+
+    name = sa.register_plugin(InHouse(), name="in_house_cli")
+    try:
+        code, out, _ = _main(["list"], capsys)
+        row = next(line for line in out.splitlines() if line.startswith("in_house_flat"))
+        assert "in_house_cli (<in-house>)" in row and "level=1.0" in row
+        code, out, _ = _main(["plugins"], capsys)
+        assert code == 0
+        assert any(line.startswith("in_house_cli ") for line in out.splitlines())
+    finally:
+        sa.unregister_plugin(name)
+
+
+def test_plugins_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _main(["plugins"], capsys)
+    assert code == 0
+    header, first = out.splitlines()[:2]
+    assert header.split() == ["NAME", "DISTRIBUTION", "VERSION", "SOURCE", "HOOKS"]
+    assert first.split()[:4] == ["builtin", "torch-schedule-anything", sa.__version__, "builtin"]
+    code, out, _ = _main(["plugins", "--format", "json"], capsys)
+    data = json.loads(out)
+    assert data["plugins"] == sa.list_plugins()
+    assert isinstance(data["failed"], dict)
+
+
+def test_show_csv_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _main(
+        [
+            "show",
+            "linear_schedule_with_warmup",
+            *LINEAR_ARGS,
+            "--steps",
+            "0:12:3",
+            "--format",
+            "csv",
+        ],
+        capsys,
+    )
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["step", "value"]
+    curve = sa.get_curve("linear_schedule_with_warmup")(**LINEAR)
+    assert [int(r[0]) for r in rows[1:]] == [0, 3, 6, 9]
+    assert [float(r[1]) for r in rows[1:]] == curve.values([0, 3, 6, 9]).tolist()
+    code, out, _ = _main(["show", "constant_schedule", "-p", "value=0.5", "--steps", "0,7"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "ConstantSchedule(value=0.5)"
+    assert lines[1].split() == ["step", "multiplier"]
+    assert [line.split() for line in lines[2:]] == [["0", "0.5"], ["7", "0.5"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("n=10", ("n", 10)),
+        ("x=1e-3", ("x", 0.001)),
+        ("flag=true", ("flag", True)),
+        ("mode=triangular2", ("mode", "triangular2")),
+        ("xs=[1, 2]", ("xs", [1, 2])),
+        ("none=None", ("none", None)),
+        (" key = 2.5 ", ("key", 2.5)),
+    ],
+)
+def test_parse_param(text: str, expected: tuple[str, Any]) -> None:
+    assert cli.parse_param(text) == expected
+
+
+def test_parse_steps() -> None:
+    assert cli.parse_steps("0,5:8,20:40:10") == [0, 5, 6, 7, 20, 30]
+    for bad in ("a", "1:2:0", "-1", "5:1", "1:2:3:4"):
+        with pytest.raises(cli.UsageError, match="--steps"):
+            cli.parse_steps(bad)
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["show", "nope"], ["unknown curve 'nope'", "linear_schedule_with_warmup"]),
+        (
+            ["show", "linear_schedule_with_warmup", "-p", "warmup_to_value=1"],
+            ["--param", "missing", "num_training_steps"],
+        ),
+        (["show", "constant_schedule", "-p", "value"], ["--param expects NAME=VALUE"]),
+        (["show", "constant_schedule", "-p", "value=1", "-p", "value=2"], ["given twice"]),
+        (["show", "constant_schedule", "-p", "value=1", "--steps", "x"], ["--steps"]),
+        (["show", "constant_schedule", "-p", "value=1", "--format", "xml"], ["--format"]),
+        (["plot", "constant_schedule", "-p", "value=1", "--steps", "0"], ["--steps must be >= 1"]),
+        (["plot", "constant_schedule", "--steps", "ten"], ["argument --steps"]),
+        (["demo", "--epochs", "x"], ["argument --epochs: invalid int value"]),
+        (["demo", "--scheduler", "nope"], ["--scheduler:", "onecycle", "constant_schedule"]),
+        (["demo", "--target", "foo"], ["--target:", "'foo'"]),
+        (["demo", "--scheduler", "plateau", "--gamma", "2"], ["--gamma:", "< 1"]),
+        (["demo", "--scheduler", "cyclic", "--max_lr", "0.01"], ["--max_lr:"]),
+        (["demo", "--scheduler", "constant_schedule", "-p", "nope=1"], ["--param:", "nope"]),
+        (["demo", "--milestones", "a,b"], ["argument --milestones"]),
+        (["demo", "--optimizer", "lbfgs"], ["argument --optimizer"]),
+        (["bogus"], ["invalid choice"]),
+        ([], ["COMMAND"]),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(
+    args: list[str],
+    needles: list[str],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _main(args, capsys)
+    assert code == 2, (out, err)
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("tsa")
+    for needle in needles:
+        assert needle in err
+    assert not (tmp_path / "tsa-demo").exists()
+
+
+def test_missing_matplotlib_exit_1(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    code, _, err = _main(
+        ["plot", "constant_schedule", "-p", "value=1", "-o", str(tmp_path / "x.png")], capsys
+    )
+    assert code == 1
+    assert 'pip install "torch-schedule-anything[plot]"' in err and err.count("\n") == 1
+    code, _, err = _main(["demo", "--out", str(tmp_path / "d")], capsys)
+    assert code == 1 and "[plot]" in err
+    assert not (tmp_path / "d").exists()  # checked before training
+
+
+def test_demo_in_process_every_torch_choice_and_a_curve(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from torch_schedule_anything.demo import TORCH_SCHEDULERS
+
+    tiny = ["--epochs", "2", "--samples", "40", "--batch_size", "16", "--no-plots", "-q"]
+    for scheduler in [*TORCH_SCHEDULERS, "linear_schedule_with_warmup"]:
+        extra = LINEAR_ARGS if scheduler == "linear_schedule_with_warmup" else []
+        out_dir = tmp_path / scheduler
+        code, out, err = _main(
+            ["demo", "--scheduler", scheduler, *tiny, *extra, "--out", str(out_dir)], capsys
+        )
+        assert code == 0, err
+        assert out.startswith(f"{scheduler} on 'lr': 2 epochs x 2 steps")
+        metrics = json.loads((out_dir / "metrics.json").read_text())
+        assert len(metrics["steps"]) == 4
+
+
+def test_demo_csv_and_target(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = _main(
+        [
+            "demo",
+            "--scheduler",
+            "exponential",
+            "--gamma",
+            "0.5",
+            "--target",
+            "weight_decay",
+            "--epochs",
+            "3",
+            "--samples",
+            "40",
+            "--batch-size",
+            "16",
+            "--no-plots",
+            "--metrics-format",
+            "csv",
+            "--out",
+            str(tmp_path),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    with (tmp_path / "epochs.csv").open() as fh:
+        values = [float(r["value"]) for r in csv.DictReader(fh)]
+    assert values == pytest.approx([1e-4, 5e-5, 2.5e-5])
+    assert f"wrote {tmp_path / 'steps.csv'}" in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _main(["--version"], capsys)
+    assert code == 0 and out.strip() == f"tsa {sa.__version__}"
+
+
+def test_unwritable_output_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "missing-dir" / "x.png"
+    code, _, err = _main(["plot", "constant_schedule", "-p", "value=1", "-o", str(target)], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"tsa plot: error: cannot write {target}")
+
+
+def _documented_runs() -> list[tuple[list[str], str]]:
+    """``(argv, shown output)`` for each ```bash block of cli.md that runs one ``tsa``
+    command and is followed by a ```text block (listings and abbreviated outputs skipped)."""
+    import re
+    import shlex
+
+    page = (Path(__file__).resolve().parents[1] / "documentation" / "cli.md").read_text()
+    pairs = re.findall(r"```bash\n(.*?)```\s*```text\n(.*?)```", page, re.S)
+    runs = []
+    for command, shown in pairs:
+        argv = shlex.split(command.replace("\\\n", " "), comments=True)
+        if argv[:1] != ["tsa"] or argv[1] in ("list", "plugins") or "..." in shown:
+            continue
+        runs.append((argv[1:], shown))
+    return runs
+
+
+def test_cli_md_sample_outputs_are_current(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runs = _documented_runs()
+    assert len(runs) >= 8
+    for argv, shown in runs:
+        _, out, err = _main(argv, capsys)
+        assert (out + err).strip() == shown.strip(), argv
