@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .adapter import AdaptedSchedule, arbitrary_schedule_factory
-from .bases import CurveScheduler, SchedulerBase, StatefulSchedulerBase
 from .builtin_schedules import (
     constant_schedule,
     constant_with_inverse_warmup,
@@ -28,20 +27,53 @@ from .builtin_schedules import (
     sqrt_schedule_with_inverse_warmup,
     sqrt_schedule_with_warmup,
 )
-from .config import schedule_from_config
-from .cosine_scheduler import CosineLrScheduler
 from .curves.base import AbsoluteCurve, Curve
 from .errors import LookupKeyError
-from .handlers import GroupHandler, HandlerHandle, ParameterHandler, attach_handler
-from .hookspecs import hookimpl
 from .horizon import PastHorizonWarning
-from .integrations import accelerate_steps_per_update, lightning_scheduler_config
 from .param_groups import extend_optimizer, get_param_groups_regrouped_by_key
-from .plugins import PluginLoadWarning, list_plugins, register_plugin, unregister_plugin
-from .registry import get_curve, get_handler, list_curves, list_handlers, schedule
+from .registry import schedule
 from .schedule import CurveSchedule
-from .sequence import SequentialSchedule, sequential, warmup_then
 from .synchronizer import SynchronousSchedule
+
+# Everything below is imported on first access (PEP 562), so that ``import
+# torch_schedule_anything`` stays cheap on top of torch: the plugin system (pluggy), the
+# seed-003 bases, configs, sequences, handlers and framework helpers load when first used.
+_LAZY: dict[str, str] = {
+    "CosineLrScheduler": "cosine_scheduler",
+    "CurveScheduler": "bases",
+    "GroupHandler": "handlers",
+    "HandlerHandle": "handlers",
+    "ParameterHandler": "handlers",
+    "PluginLoadWarning": "plugins",
+    "SchedulerBase": "bases",
+    "SequentialSchedule": "sequence",
+    "StatefulSchedulerBase": "bases",
+    "accelerate_steps_per_update": "integrations",
+    "attach_handler": "handlers",
+    "get_curve": "registry",
+    "get_handler": "registry",
+    "hookimpl": "hookspecs",
+    "lightning_scheduler_config": "integrations",
+    "list_curves": "registry",
+    "list_handlers": "registry",
+    "list_plugins": "plugins",
+    "register_plugin": "plugins",
+    "schedule_from_config": "config",
+    "sequential": "sequence",
+    "unregister_plugin": "plugins",
+    "warmup_then": "sequence",
+}
+
+if TYPE_CHECKING:
+    from .bases import CurveScheduler, SchedulerBase, StatefulSchedulerBase
+    from .config import schedule_from_config
+    from .cosine_scheduler import CosineLrScheduler
+    from .handlers import GroupHandler, HandlerHandle, ParameterHandler, attach_handler
+    from .hookspecs import hookimpl
+    from .integrations import accelerate_steps_per_update, lightning_scheduler_config
+    from .plugins import PluginLoadWarning, list_plugins, register_plugin, unregister_plugin
+    from .registry import get_curve, get_handler, list_curves, list_handlers
+    from .sequence import SequentialSchedule, sequential, warmup_then
 
 __version__ = "2.0.0"
 
@@ -120,8 +152,11 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY_PLOT:
-        from . import plot
+    module_name = "plot" if name in _LAZY_PLOT else _LAZY.get(name)
+    if module_name is not None:
+        import importlib
 
-        return getattr(plot, name)
+        value = getattr(importlib.import_module(f".{module_name}", __name__), name)
+        globals()[name] = value  # later lookups skip __getattr__
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,7 +18,6 @@ from typing import Any
 
 from torch.optim import Optimizer
 
-from . import plugins
 from .curves.base import Curve
 from .errors import LookupKeyError, add_note
 from .schedule import CurveSchedule
@@ -62,6 +61,8 @@ class _Cache:
 
 
 def _collect(hook_name: str, what: str) -> dict[str, Entry]:
+    from . import plugins  # pluggy loads on first registry use, not at import
+
     manager = plugins.get_plugin_manager()
     hook = getattr(manager.hook, hook_name)
     found: dict[str, Entry] = {}
@@ -137,6 +138,8 @@ def _collect(hook_name: str, what: str) -> dict[str, Entry]:
 
 def refresh() -> None:
     """Rebuild the registry if plugins changed (called on every lookup; cheap when not)."""
+    from . import plugins
+
     plugins.get_plugin_manager()
     if _Cache.generation == plugins.generation():
         return
