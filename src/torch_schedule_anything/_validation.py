@@ -9,11 +9,19 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+from collections.abc import Sequence
 from typing import Any
 
 import torch
 
-__all__ = ["check_choice", "check_positive", "check_real", "check_step", "check_step_count"]
+__all__ = [
+    "check_boundaries",
+    "check_choice",
+    "check_positive",
+    "check_real",
+    "check_step",
+    "check_step_count",
+]
 
 
 def _tensor_item(name: str, value: torch.Tensor) -> Any:
@@ -93,3 +101,31 @@ def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
     return value
+
+
+def check_boundaries(boundaries: Any, parts: int, what: str) -> tuple[int, ...]:
+    """Validate the steps where each of ``parts`` pieces after the first starts.
+
+    Returns the boundaries as a strictly increasing tuple of ``parts - 1`` ints >= 1; ``what``
+    names the pieces in messages (``"curves"``, ``"phases"``).
+    """
+    if isinstance(boundaries, (str, bytes)) or not isinstance(boundaries, Sequence):
+        raise TypeError(
+            f"boundaries must be a list of steps, got {type(boundaries).__name__} {boundaries!r}"
+        )
+    if len(boundaries) != parts - 1:
+        singular = what[:-1] if what.endswith("s") else what
+        raise ValueError(
+            f"boundaries must hold len({what}) - 1 = {parts - 1} steps (where each {singular} "
+            f"after the first starts), got {len(boundaries)}: {list(boundaries)!r}"
+        )
+    bounds = tuple(
+        check_step_count(f"boundaries[{i}]", b, minimum=1) for i, b in enumerate(boundaries)
+    )
+    for i in range(1, len(bounds)):
+        if bounds[i] <= bounds[i - 1]:
+            raise ValueError(
+                f"boundaries must be strictly increasing, got boundaries[{i - 1}] = "
+                f"{bounds[i - 1]} and boundaries[{i}] = {bounds[i]}"
+            )
+    return bounds

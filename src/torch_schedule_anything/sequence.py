@@ -38,7 +38,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
-from ._validation import check_step, check_step_count
+from ._validation import check_boundaries, check_step
 from .adapter import ParamGroupAdapter
 from .curves.base import Curve
 from .errors import add_note, external_stacklevel
@@ -165,25 +165,7 @@ class SequentialSchedule(LRScheduler):
             )
         if len(phases) < 2:
             raise ValueError(f"phases must hold at least two phases, got {len(phases)}")
-        if isinstance(boundaries, (str, bytes)) or not isinstance(boundaries, Sequence):
-            raise TypeError(
-                f"boundaries must be a list of steps, got {type(boundaries).__name__} "
-                f"{boundaries!r}"
-            )
-        if len(boundaries) != len(phases) - 1:
-            raise ValueError(
-                f"boundaries must hold len(phases) - 1 = {len(phases) - 1} steps (where each "
-                f"phase after the first starts), got {len(boundaries)}: {list(boundaries)!r}"
-            )
-        bounds = tuple(
-            check_step_count(f"boundaries[{i}]", b, minimum=1) for i, b in enumerate(boundaries)
-        )
-        for i in range(1, len(bounds)):
-            if bounds[i] <= bounds[i - 1]:
-                raise ValueError(
-                    f"boundaries must be strictly increasing, got boundaries[{i - 1}] = "
-                    f"{bounds[i - 1]} and boundaries[{i}] = {bounds[i]}"
-                )
+        bounds = check_boundaries(boundaries, len(phases), "phases")
         starts = (0, *bounds)
         for i, phase in enumerate(phases):
             if isinstance(phase, type) or not (isinstance(phase, Curve) or callable(phase)):

@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from .._validation import check_real, check_step_count
+from .._validation import check_boundaries, check_real
 from .base import AbsoluteCurve, Curve, FunctionCurve, StepsLike, as_steps
 
 __all__ = ["Join", "Scaled", "after_warmup"]
@@ -123,25 +123,7 @@ class Join(Curve):
 
     def __init__(self, curves: Sequence[Any], boundaries: Sequence[int]) -> None:
         children = self.children
-        if isinstance(boundaries, (str, bytes)) or not isinstance(boundaries, Sequence):
-            raise TypeError(
-                f"boundaries must be a list of steps, got {type(boundaries).__name__} "
-                f"{boundaries!r}"
-            )
-        if len(boundaries) != len(children) - 1:
-            raise ValueError(
-                f"boundaries must hold len(curves) - 1 = {len(children) - 1} steps (where each "
-                f"curve after the first starts), got {len(boundaries)}: {list(boundaries)!r}"
-            )
-        bounds = tuple(
-            check_step_count(f"boundaries[{i}]", b, minimum=1) for i, b in enumerate(boundaries)
-        )
-        for i in range(1, len(bounds)):
-            if bounds[i] <= bounds[i - 1]:
-                raise ValueError(
-                    f"boundaries must be strictly increasing, got boundaries[{i - 1}] = "
-                    f"{bounds[i - 1]} and boundaries[{i}] = {bounds[i]}"
-                )
+        bounds = check_boundaries(boundaries, len(children), "curves")
         first = children[0]
         for i, child in enumerate(children):
             if child.absolute != first.absolute:
