@@ -44,7 +44,21 @@ __all__ = [
 ]
 
 
-class LinearWarmup(AbsoluteCurve):
+class _WarmupToBase(AbsoluteCurve):
+    """Shared signature of the warmups that rise from 0 to ``base_lr`` over ``warmup_steps``."""
+
+    param_names = ("base_lr", "warmup_steps")
+
+    def __init__(self, base_lr: float, warmup_steps: int) -> None:
+        self.base_lr = check_real("base_lr", base_lr)
+        self.warmup_steps = check_step_count("warmup_steps", warmup_steps)
+
+    @property
+    def horizon(self) -> int:
+        return self.warmup_steps
+
+
+class LinearWarmup(_WarmupToBase):
     """Linear warmup from 0 to ``B`` over ``L`` steps, then ``B`` for ever (absolute curve).
 
     ``λ(t) = B·t/L`` for ``t < L``; ``λ(t) = B`` for ``t ≥ L`` (symbols: see the module
@@ -61,15 +75,6 @@ class LinearWarmup(AbsoluteCurve):
     """
 
     name = "linear_warmup"
-    param_names = ("base_lr", "warmup_steps")
-
-    def __init__(self, base_lr: float, warmup_steps: int) -> None:
-        self.base_lr = check_real("base_lr", base_lr)
-        self.warmup_steps = check_step_count("warmup_steps", warmup_steps)
-
-    @property
-    def horizon(self) -> int:
-        return self.warmup_steps
 
     def __call__(self, step: int) -> float:
         L = self.warmup_steps
@@ -130,7 +135,7 @@ class ExponentialWarmup(AbsoluteCurve):
         return torch.where(t < L, warm, torch.full_like(t, self.base_lr))
 
 
-class CosineWarmup(AbsoluteCurve):
+class CosineWarmup(_WarmupToBase):
     """Half-wave cosine warmup from 0 to ``B`` over ``L`` steps, then ``B`` (absolute curve).
 
     ``λ(t) = B·½(1 − cos(π·t/L))`` for ``t < L``; ``λ(t) = B`` for ``t ≥ L``. Flat at both
@@ -147,15 +152,6 @@ class CosineWarmup(AbsoluteCurve):
     """
 
     name = "cosine_warmup"
-    param_names = ("base_lr", "warmup_steps")
-
-    def __init__(self, base_lr: float, warmup_steps: int) -> None:
-        self.base_lr = check_real("base_lr", base_lr)
-        self.warmup_steps = check_step_count("warmup_steps", warmup_steps)
-
-    @property
-    def horizon(self) -> int:
-        return self.warmup_steps
 
     def __call__(self, step: int) -> float:
         L = self.warmup_steps
