@@ -227,15 +227,7 @@ def build_handler(name: str, options: dict[str, Any]) -> ParameterHandler:
     from .registry import handler_entry
 
     entry = handler_entry(name)
-    try:
-        handler = entry.obj(**options)
-    except TypeError as exc:
-        add_note(
-            exc,
-            f"[torch_schedule_anything] handler {name!r} (from {entry.distribution}) takes the "
-            f"options {entry.parameters}; got {sorted(options)}",
-        )
-        raise
+    handler = entry.build("handler", options)
     if not callable(handler):
         raise TypeError(
             f"the factory of handler {name!r} (plugin {entry.plugin!r}, {entry.distribution}) "

@@ -53,6 +53,19 @@ class Entry:
             return []
         return [p for p in sig.parameters if p != "self"]
 
+    def build(self, what: str, kwargs: dict[str, Any]) -> Any:
+        """``obj(**kwargs)``; a ``TypeError`` gets a note naming the entry and its arguments."""
+        try:
+            return self.obj(**kwargs)
+        except TypeError as exc:
+            argument_kind = "parameters" if what == "curve" else "options"
+            add_note(
+                exc,
+                f"[torch_schedule_anything] {what} {self.name!r} (from {self.distribution}) takes "
+                f"the {argument_kind} {self.parameters}; got {sorted(kwargs)}",
+            )
+            raise
+
 
 class _Cache:
     generation: int = -1
@@ -210,15 +223,7 @@ def get_handler(name: str) -> Any:
 def build_curve(name: str, params: dict[str, Any]) -> Curve:
     """``get_curve(name)(**params)``, with errors that name the curve and its parameters."""
     entry = curve_entry(name)
-    try:
-        curve = entry.obj(**params)
-    except TypeError as exc:
-        add_note(
-            exc,
-            f"[torch_schedule_anything] curve {name!r} (from {entry.distribution}) takes the "
-            f"parameters {entry.parameters}; got {sorted(params)}",
-        )
-        raise
+    curve = entry.build("curve", params)
     if not isinstance(curve, Curve):
         raise TypeError(
             f"the factory of curve {name!r} (plugin {entry.plugin!r}, {entry.distribution}) "
