@@ -46,7 +46,7 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
 from .curves.base import Curve
-from .param_groups import Slot
+from .param_groups import Slot, is_number
 from .schedule import as_curve
 
 __all__ = ["CurveScheduler", "SchedulerBase", "StatefulSchedulerBase"]
@@ -241,10 +241,11 @@ class SchedulerBase(LRScheduler, metaclass=_SchedulerMeta):
             if type(value) is float and math.isfinite(value):
                 out.append(value)
                 continue
-            if isinstance(value, bool) or not isinstance(value, (numbers.Real, torch.Tensor)):
+            if not is_number(value):
                 raise TypeError(
                     f"{name} returned {type(value).__name__} {value!r} for "
-                    f"param_groups[{index}][{self.param_group_field!r}]; values must be numbers"
+                    f"param_groups[{index}][{self.param_group_field!r}]; values must be numbers "
+                    f"(real numbers or one-element Tensors)"
                 )
             as_float = float(value.item() if isinstance(value, torch.Tensor) else value)
             if not math.isfinite(as_float):

@@ -33,7 +33,8 @@ __all__ = [
 _INDEXED = re.compile(r"^(?P<key>[A-Za-z_][\w.\-]*)\[(?P<index>\d+)\]$")
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
+    """A real number or a one-element real Tensor (``bool`` and bool Tensors are not)."""
     if isinstance(value, bool):
         return False
     if isinstance(value, torch.Tensor):
@@ -96,13 +97,13 @@ class Slot:
                     f"has only {len(raw)} elements"
                 )
             raw = raw[self.index]
-        elif isinstance(raw, (tuple, list)) and raw and _is_number(raw[0]):
+        elif isinstance(raw, (tuple, list)) and raw and is_number(raw[0]):
             raise TypeError(
                 f"param_groups[{group_index}][{self.key!r}] holds the tuple {tuple(raw)!r}; "
                 f"schedule one element of it with schedule_target='{self.key}[0]' "
                 f"(or '{self.key}[1]', ...)"
             )
-        if not _is_number(raw):
+        if not is_number(raw):
             raise TypeError(
                 f"param_groups[{group_index}][{self.target!r}] is {type(raw).__name__} {raw!r}; "
                 f"only real numbers and one-element Tensors can be scheduled"
@@ -198,7 +199,7 @@ class Slot:
 
 
 def _check_default(name: str, default_value: Any) -> None:
-    if not _is_number(default_value):
+    if not is_number(default_value):
         raise TypeError(
             f"default_value for {name!r} must be a real number (or a one-element Tensor), got "
             f"{type(default_value).__name__} {default_value!r}"
