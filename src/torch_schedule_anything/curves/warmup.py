@@ -45,9 +45,13 @@ __all__ = [
 
 
 class _WarmupToBase(AbsoluteCurve):
-    """Shared signature of the warmups that rise from 0 to ``base_lr`` over ``warmup_steps``."""
+    """A warmup to ``base_lr`` over ``warmup_steps`` (``L``), then ``base_lr`` for ever.
 
-    param_names = ("base_lr", "warmup_steps")
+    Subclasses give the warmup formula for ``t < L`` (scalar ``_warm`` and vectorised
+    ``_warm_values``); the hold after ``L`` and ``L = 0`` are handled here.
+    """
+
+    param_names: ClassVar[tuple[str, ...]] = ("base_lr", "warmup_steps")
 
     def __init__(self, base_lr: float, warmup_steps: int) -> None:
         self.base_lr = check_real("base_lr", base_lr)
@@ -56,6 +60,26 @@ class _WarmupToBase(AbsoluteCurve):
     @property
     def horizon(self) -> int:
         return self.warmup_steps
+
+    def _warm(self, step: int) -> float:
+        """λ(step) for ``0 <= step < L``."""
+        raise NotImplementedError
+
+    def _warm_values(self, t: torch.Tensor) -> torch.Tensor:
+        """λ at every step of ``t`` by the warmup formula (used where ``t < L``)."""
+        raise NotImplementedError
+
+    def __call__(self, step: int) -> float:
+        if step < self.warmup_steps:
+            return self._warm(step)
+        return self.base_lr
+
+    def values(self, steps: StepsLike) -> torch.Tensor:
+        t = as_steps(steps)
+        held = torch.full_like(t, self.base_lr)
+        if self.warmup_steps == 0:
+            return held
+        return torch.where(t < self.warmup_steps, self._warm_values(t), held)
 
 
 class LinearWarmup(_WarmupToBase):
@@ -76,21 +100,14 @@ class LinearWarmup(_WarmupToBase):
 
     name = "linear_warmup"
 
-    def __call__(self, step: int) -> float:
-        L = self.warmup_steps
-        if step < L:
-            return self.base_lr * step / L
-        return self.base_lr
+    def _warm(self, step: int) -> float:
+        return self.base_lr * step / self.warmup_steps
 
-    def values(self, steps: StepsLike) -> torch.Tensor:
-        t = as_steps(steps)
-        L = self.warmup_steps
-        if L == 0:
-            return torch.full_like(t, self.base_lr)
-        return torch.where(t < L, (self.base_lr * t) / L, torch.full_like(t, self.base_lr))
+    def _warm_values(self, t: torch.Tensor) -> torch.Tensor:
+        return (self.base_lr * t) / self.warmup_steps
 
 
-class ExponentialWarmup(AbsoluteCurve):
+class ExponentialWarmup(_WarmupToBase):
     """Geometric warmup from ``S`` to ``B`` over ``L`` steps, then ``B`` (absolute curve).
 
     ``λ(t) = S·(B/S)^(t/L)`` for ``t < L``; ``λ(t) = B`` for ``t ≥ L``. The value grows by the
@@ -116,23 +133,11 @@ class ExponentialWarmup(AbsoluteCurve):
         self.start_lr = check_positive("start_lr", start_lr)
         self._log_ratio = math.log(self.base_lr / self.start_lr)
 
-    @property
-    def horizon(self) -> int:
-        return self.warmup_steps
+    def _warm(self, step: int) -> float:
+        return self.start_lr * math.exp(self._log_ratio * step / self.warmup_steps)
 
-    def __call__(self, step: int) -> float:
-        L = self.warmup_steps
-        if step < L:
-            return self.start_lr * math.exp(self._log_ratio * step / L)
-        return self.base_lr
-
-    def values(self, steps: StepsLike) -> torch.Tensor:
-        t = as_steps(steps)
-        L = self.warmup_steps
-        if L == 0:
-            return torch.full_like(t, self.base_lr)
-        warm = ((self._log_ratio * t) / L).exp_().mul_(self.start_lr)
-        return torch.where(t < L, warm, torch.full_like(t, self.base_lr))
+    def _warm_values(self, t: torch.Tensor) -> torch.Tensor:
+        return ((self._log_ratio * t) / self.warmup_steps).exp_().mul_(self.start_lr)
 
 
 class CosineWarmup(_WarmupToBase):
@@ -153,19 +158,11 @@ class CosineWarmup(_WarmupToBase):
 
     name = "cosine_warmup"
 
-    def __call__(self, step: int) -> float:
-        L = self.warmup_steps
-        if step < L:
-            return self.base_lr * 0.5 * (1.0 - math.cos(math.pi * step / L))
-        return self.base_lr
+    def _warm(self, step: int) -> float:
+        return self.base_lr * 0.5 * (1.0 - math.cos(math.pi * step / self.warmup_steps))
 
-    def values(self, steps: StepsLike) -> torch.Tensor:
-        t = as_steps(steps)
-        L = self.warmup_steps
-        if L == 0:
-            return torch.full_like(t, self.base_lr)
-        warm = ((math.pi * t) / L).cos_().neg_().add_(1.0).mul_(self.base_lr * 0.5)
-        return torch.where(t < L, warm, torch.full_like(t, self.base_lr))
+    def _warm_values(self, t: torch.Tensor) -> torch.Tensor:
+        return ((math.pi * t) / self.warmup_steps).cos_().neg_().add_(1.0).mul_(self.base_lr * 0.5)
 
 
 class WarmupWithDecay(AbsoluteCurve):
