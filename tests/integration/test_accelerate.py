@@ -20,7 +20,11 @@ from closed_form import cosine_warmup, linear_warmup
 
 import torch_schedule_anything as sa
 
-accelerate = pytest.importorskip("accelerate")
+accelerate = pytest.importorskip(
+    "accelerate",
+    reason="accelerate is installed only by `nox -s integration` (which fails if it is missing), "
+    "not by the default test session",
+)
 from accelerate.scheduler import AcceleratedScheduler  # noqa: E402
 from accelerate.state import AcceleratorState, GradientState  # noqa: E402
 

@@ -16,7 +16,11 @@ from closed_form import cosine_warmup, linear_warmup
 
 import torch_schedule_anything as sa
 
-transformers = pytest.importorskip("transformers")
+transformers = pytest.importorskip(
+    "transformers",
+    reason="transformers is installed only by `nox -s integration` (which fails if it is missing), "
+    "not by the default test session",
+)
 
 pytestmark = pytest.mark.integration
 

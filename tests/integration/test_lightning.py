@@ -17,7 +17,11 @@ from closed_form import cosine_warmup, linear_warmup
 
 import torch_schedule_anything as sa
 
-pl = pytest.importorskip("lightning.pytorch")
+pl = pytest.importorskip(
+    "lightning.pytorch",
+    reason="lightning is installed only by `nox -s integration` (which fails if it is missing), "
+    "not by the default test session",
+)
 
 pytestmark = pytest.mark.integration
 
