@@ -130,9 +130,15 @@ def test_values_equal_torchs_on_lr(name: str) -> None:
             got.append([g["weight_decay"] for g in opt.param_groups])
     assert got == expected  # bitwise: the same torch code ran on the same numbers
     assert schedule.get_last_lr() == expected[-1]
-    # Nothing else in the real groups changed: no lr, no initial_lr, no max_lr leaks.
-    after = [{k: v for k, v in g.items() if k != "weight_decay"} for g in opt.param_groups]
+    # Nothing else in the real groups changed: no lr, no initial_lr, no max_lr leaks; the one
+    # new key is the record of the scheduled key's initial value (torch's initial_lr, by name).
+    own = ("weight_decay", "initial_weight_decay")
+    after = [{k: v for k, v in g.items() if k not in own} for g in opt.param_groups]
     assert after == before
+    reference = reference_optimizer()
+    factory(reference)  # what torch records as initial_lr on a real optimizer (if anything)
+    records = [g["initial_weight_decay"] for g in opt.param_groups]
+    assert records == [g.get("initial_lr", b) for g, b in zip(reference.param_groups, BASES)]
     assert len({v for row in expected for v in row}) > 2, "the reference must move"
 
 
@@ -167,9 +173,25 @@ def test_several_adapted_schedules_on_one_optimizer_do_not_collide() -> None:
             sync.step()
         for key in keys:
             assert [g[key] for g in opt.param_groups] == expected[key][t], (key, t)
-    # torch's bookkeeping keys belong to 'lr' only, and lr's come from OneCycleLR's shadow
-    for group in opt.param_groups:
-        assert "max_lr" not in group and "initial_lr" not in group
+    # torch's bookkeeping keys stay in the stand-ins; each key has only its record, and lr's
+    # record is initial_lr, as OneCycleLR writes it on a real optimizer
+    reference = reference_optimizer()
+    FACTORIES["OneCycleLR"][0](reference)
+    for group, ref in zip(opt.param_groups, reference.param_groups):
+        assert "max_lr" not in group and "min_lr" not in group
+        assert group["initial_lr"] == ref["initial_lr"]
+        assert set(group) - set(ref) == {
+            "initial_weight_decay",
+            "initial_momentum",
+            "momentum",
+            "dampening",
+            "nesterov",
+            "weight_decay",
+            "maximize",
+            "foreach",
+            "differentiable",
+            "fused",
+        } - set(ref)
 
 
 def test_tensor_target_is_filled_in_place() -> None:

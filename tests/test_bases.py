@@ -519,7 +519,9 @@ def test_from_curve_absolute_curve_and_plain_callable() -> None:
         def __call__(self, step: int) -> float:
             return self.value
 
-    flat = SchedulerBase.from_curve(sgd(), Flat(0.2))
+    with pytest.raises(ValueError, match="one_value_for_all_groups"):
+        SchedulerBase.from_curve(sgd(), Flat(0.2))  # the two groups' lrs differ
+    flat = SchedulerBase.from_curve(sgd(), Flat(0.2), one_value_for_all_groups=True)
     assert lrs(flat.optimizer) == [0.2, 0.2]
 
 

@@ -258,20 +258,16 @@ def test_tensor_betas_element_filled_in_place(model: torch.nn.Module) -> None:
     assert beta1.item() == pytest.approx(0.45)
 
 
-def test_zero_base_warns(two_group_sgd: torch.optim.SGD) -> None:
+def test_a_zero_base_is_a_normal_group(two_group_sgd: torch.optim.SGD) -> None:
+    # The usual no-decay group: a multiplier keeps it at 0, silently and correctly.
     two_group_sgd.param_groups[1]["weight_decay"] = 0.0
-    with pytest.warns(UserWarning, match=r"'weight_decay' is 0 in param group\(s\) \[1\]"):
-        sa.cosine_annealing_with_warmup(two_group_sgd, 1.0, 0.1, 1, 10, "weight_decay")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        sa.cosine_annealing_with_warmup(two_group_sgd, 1.0, 0.1, 1, 10, "lr")
-
-
-def test_zero_base_warning_points_at_the_callers_line(two_group_sgd: torch.optim.SGD) -> None:
-    two_group_sgd.param_groups[0]["weight_decay"] = 0.0
-    with pytest.warns(UserWarning) as record:
-        sa.constant_schedule(two_group_sgd, 1.0, "weight_decay")
-    assert record[0].filename == __file__
+        s = sa.cosine_annealing_with_warmup(two_group_sgd, 1.0, 0.1, 1, 10, "weight_decay")
+        for _ in range(5):
+            s.step()
+    assert two_group_sgd.param_groups[1]["weight_decay"] == 0.0
+    assert s.get_last_lr()[1] == 0.0
 
 
 def test_state_dict_is_plain_data(two_group_sgd: torch.optim.SGD, tmp_path: Any) -> None:
@@ -416,11 +412,25 @@ class Halving(sa.AbsoluteCurve):
         return 0.5**step
 
 
-def test_absolute_curve_writes_lambda_in_every_group(two_group_sgd: torch.optim.SGD) -> None:
-    two_group_sgd.param_groups[0]["weight_decay"] = 0.0  # no zero-base warning: not a multiplier
+def test_absolute_curve_on_groups_with_different_values_is_refused(
+    two_group_sgd: torch.optim.SGD,
+) -> None:
+    two_group_sgd.param_groups[0]["weight_decay"] = 0.0
+    before = [dict(g) for g in two_group_sgd.param_groups]
+    with pytest.raises(ValueError, match=r"group 0: 0\.0, group 1: 0\.001\).*Multiplier"):
+        sa.CurveSchedule(two_group_sgd, Halving(), "weight_decay")
+    assert [dict(g) for g in two_group_sgd.param_groups] == before  # nothing recorded or written
+
+
+def test_absolute_curve_writes_lambda_in_every_group_when_asked(
+    two_group_sgd: torch.optim.SGD,
+) -> None:
+    two_group_sgd.param_groups[0]["weight_decay"] = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        s = sa.CurveSchedule(two_group_sgd, Halving(), "weight_decay")
+        s = sa.CurveSchedule(
+            two_group_sgd, Halving(), "weight_decay", one_value_for_all_groups=True
+        )
     assert [g["weight_decay"] for g in two_group_sgd.param_groups] == [1.0, 1.0]
     s.step()
     s.step()

@@ -162,8 +162,16 @@ def test_bad_arguments_raise_naming_the_argument(factory, message) -> None:
 def test_schedule_on_lr_and_on_another_key_of_a_real_optimizer(two_group_sgd) -> None:
     opt = two_group_sgd
     curve = WarmupWithDecay(0.2, 3, 9, min_lr=0.02)
-    lr = sa.schedule(opt, curve)
-    wd = sa.schedule(opt, "linear_warmup", "weight_decay", base_lr=1e-2, warmup_steps=4)
+    # The groups hold different values: one value for all of them is asked for explicitly.
+    lr = sa.schedule(opt, curve, one_value_for_all_groups=True)
+    wd = sa.schedule(
+        opt,
+        "linear_warmup",
+        "weight_decay",
+        base_lr=1e-2,
+        warmup_steps=4,
+        one_value_for_all_groups=True,
+    )
     for t in range(12):
         if t:
             opt.step()

@@ -20,7 +20,7 @@ import torch
 from torch.optim.lr_scheduler import LRScheduler, StepLR
 
 import torch_schedule_anything as sa
-from torch_schedule_anything.curves import LinearWarmup, OneCycleLR
+from torch_schedule_anything.curves import LinearWarmup, Multiplier, OneCycleLR
 
 Factory = Callable[[torch.optim.Optimizer], LRScheduler]
 
@@ -60,7 +60,9 @@ def _synchronous(opt: torch.optim.Optimizer) -> LRScheduler:
 
 
 def _registry(opt: torch.optim.Optimizer) -> LRScheduler:
-    return sa.schedule(opt, OneCycleLR(max_lr=0.5, total_steps=20), "lr")
+    return sa.schedule(
+        opt, OneCycleLR(max_lr=0.5, total_steps=20), "lr", one_value_for_all_groups=True
+    )
 
 
 def _cosine_base(opt: torch.optim.Optimizer) -> LRScheduler:
@@ -70,12 +72,16 @@ def _cosine_base(opt: torch.optim.Optimizer) -> LRScheduler:
 
 
 def _curve_scheduler(opt: torch.optim.Optimizer) -> LRScheduler:
-    return sa.SchedulerBase.from_curve(opt, OneCycleLR(max_lr=0.5, total_steps=20), "momentum")
+    return sa.SchedulerBase.from_curve(
+        opt, OneCycleLR(max_lr=0.5, total_steps=20), "momentum", one_value_for_all_groups=True
+    )
 
 
 def _sequence(opt: torch.optim.Optimizer) -> LRScheduler:
     return sa.sequential(
-        opt, [LinearWarmup(0.1, 3), lambda o: StepLR(o, step_size=2, gamma=0.5)], [3]
+        opt,
+        [Multiplier(LinearWarmup(1.0, 3)), lambda o: StepLR(o, step_size=2, gamma=0.5)],
+        [3],
     )
 
 

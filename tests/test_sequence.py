@@ -285,6 +285,18 @@ def test_bad_sequences_raise(phases, boundaries, message) -> None:
         sa.sequential(sgd(), phases, boundaries)
 
 
+def test_the_seam_warning_looks_at_every_group() -> None:
+    # Group 0 meets the torch phase, group 1 does not: the warning names group 1 only.
+    params = [torch.nn.Parameter(torch.zeros(1)) for _ in range(2)]
+    opt = torch.optim.SGD([{"params": [params[0]]}, {"params": [params[1]], "lr": 0.2}], lr=0.1)
+    s = sa.warmup_then(
+        opt, LinearWarmup(0.1, 2), lambda o: StepLR(o, 3), one_value_for_all_groups=True
+    )
+    s.step()
+    with pytest.warns(UserWarning, match=r"\(group 1: 0.1 -> 0.2\)"):
+        s.step()
+
+
 def test_a_warmup_ending_elsewhere_than_the_torch_phase_starts_warns_at_the_seam() -> None:
     opt = sgd(lr=0.1)
     s = sa.warmup_then(opt, LinearWarmup(1e-3, 3), lambda o: StepLR(o, 3))
@@ -292,7 +304,7 @@ def test_a_warmup_ending_elsewhere_than_the_torch_phase_starts_warns_at_the_seam
         warnings.simplefilter("error")
         s.step()
         s.step()
-    with pytest.warns(UserWarning, match=r"jumps from 0.001 to 0.1 at boundary 3"):
+    with pytest.warns(UserWarning, match=r"jumps at boundary 3 \(group 0: 0.001 -> 0.1\)"):
         s.step()
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .adapter import AdaptedSchedule, arbitrary_schedule_factory
+from .binding import rebase
 from .builtin_schedules import (
     constant_schedule,
     constant_with_inverse_warmup,
@@ -118,6 +119,7 @@ __all__ = [
     "polynomial_schedule_with_warmup",
     "quadratic_schedule_with_inverse_warmup",
     "quadratic_schedule_with_warmup",
+    "rebase",
     "register_plugin",
     "schedule",
     "schedule_from_config",

@@ -22,8 +22,8 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
+from .binding import Binding
 from .errors import add_note
-from .param_groups import Slot, extend_optimizer
 
 __all__ = ["AdaptedSchedule", "ParamGroupAdapter", "arbitrary_schedule_factory"]
 
@@ -35,11 +35,22 @@ class ParamGroupAdapter(Optimizer):
     through :func:`arbitrary_schedule_factory`.
     """
 
-    def __init__(self, optimizer: Optimizer, schedule_target: str) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        schedule_target: str,
+        binding: Binding | None = None,
+        *,
+        share_record: bool = True,
+    ) -> None:
         # Deliberately no Optimizer.__init__: this object owns no parameters or state.
         self.optimizer = optimizer
         self.schedule_target = schedule_target
-        self._slot = Slot(schedule_target)
+        if binding is None:
+            owner = f"a schedule of {schedule_target!r}"
+            binding = Binding(optimizer, schedule_target, owner=owner)
+        self._binding = binding
+        self._slot = binding.slot
         self.defaults = (
             {"lr": self._slot.read(optimizer.defaults)}
             if (self._slot.key in optimizer.defaults)
@@ -49,6 +60,14 @@ class ParamGroupAdapter(Optimizer):
             {"lr": self._slot.read(group), "params": group["params"]}
             for group in optimizer.param_groups
         ]
+        if share_record:
+            # Where the key has a record (see .binding), the stand-in shows it as
+            # ``initial_lr``: a torch scheduler reads it as its base, exactly as it reads
+            # ``initial_lr`` of a real optimizer.
+            for shadow, recorded, base in zip(self.param_groups, binding.recorded(), binding.bases):
+                if recorded:
+                    shadow["initial_lr"] = base
+        self.pull()
         self.state: dict[Any, Any] = {}  # type: ignore[override,assignment,misc]
 
     @property
@@ -62,41 +81,35 @@ class ParamGroupAdapter(Optimizer):
         pass
 
     def pull(self) -> None:
-        """Copy the real target values into the stand-in groups (before a scheduler step)."""
-        real = self.optimizer.param_groups
-        mine = self.param_groups
-        if len(real) != len(mine):
-            raise RuntimeError(
-                f"the optimizer now has {len(real)} param groups but the schedule of "
-                f"{self.schedule_target!r} was built for {len(mine)}; create schedules after the "
-                f"last add_param_group()"
-            )
-        slot = self._slot
-        if slot.index is None:
-            key = slot.key
-            for shadow, group in zip(mine, real):
-                shadow["lr"] = group[key]
-        else:
-            for shadow, group in zip(mine, real):
-                shadow["lr"] = slot.read(group)
+        """Copy the real target values into the stand-in groups (before a scheduler step).
 
-    def push(self) -> None:
-        """Copy the stand-in ``lr`` values out to the real target (after a scheduler step)."""
-        real = self.optimizer.param_groups
-        if self._slot.index is not None:
-            self._slot.write_each(real, [_as_float(shadow["lr"]) for shadow in self.param_groups])
-            return
-        key = self._slot.key
+        A Tensor value is copied into a private Tensor of the stand-in (same dtype, so the
+        torch scheduler computes exactly as on the real one); :meth:`push` checks what the
+        scheduler wrote before anything reaches the real optimizer.
+        """
+        real = self._binding.groups()  # also checks that the number of groups still matches
+        slot = self._slot
+        tensor = torch.Tensor
         for shadow, group in zip(self.param_groups, real):
-            value = shadow["lr"]
-            current = group[key]
-            if value is current:  # the same Tensor: torch already filled it in place
+            value = group[slot.key] if slot.index is None else slot.read(group)
+            if type(value) is float or not isinstance(value, tensor):
+                shadow["lr"] = value
                 continue
-            # ``type(...) is float`` first: isinstance(x, torch.Tensor) is slow (see Slot)
-            if type(current) is not float and isinstance(current, torch.Tensor):
-                current.fill_(_as_float(value))
+            mine = shadow["lr"]
+            if (
+                isinstance(mine, tensor)
+                and mine is not value
+                and mine.dtype == value.dtype
+                and mine.device == value.device
+                and mine.shape == value.shape
+            ):
+                mine.copy_(value)
             else:
-                group[key] = value
+                shadow["lr"] = value.detach().clone()
+
+    def push(self, step: int | None = None) -> None:
+        """Write the stand-in ``lr`` values to the real target, each checked first."""
+        self._binding.write_each([shadow["lr"] for shadow in self.param_groups], step)
 
     def step(self, closure: Callable[[], float] | None = None) -> None:  # type: ignore[override]
         raise NotImplementedError(
@@ -150,11 +163,15 @@ class AdaptedSchedule(LRScheduler):
         self.schedule_target = adapter.schedule_target
 
     def step(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        """Step the foreign scheduler on the target key."""
+        """Step the foreign scheduler on the target key.
+
+        The values it computes are checked before they reach the optimizer (finite, real,
+        valid for the key); a rejected value raises and leaves the optimizer as it was.
+        """
         adapter = self.adapter
         adapter.pull()
         self.scheduler.step(*args, **kwargs)
-        adapter.push()
+        adapter.push(getattr(self.scheduler, "last_epoch", None))
 
     def get_last_lr(self) -> list[float]:  # type: ignore[override]
         """The target's values after the last step, one float per param group."""
@@ -228,8 +245,7 @@ class AdaptedSchedule(LRScheduler):
         adapter.pull()  # also checks that the number of param groups still matches
         last = getattr(self.scheduler, "_last_lr", None)
         if isinstance(last, (list, tuple)) and len(last) == len(adapter.param_groups):
-            real = self.optimizer.param_groups
-            adapter._slot.write_each(real, [_as_float(v) for v in last])
+            adapter._binding.write_each(list(last), getattr(self.scheduler, "last_epoch", None))
             adapter.pull()
 
     def __getattr__(self, name: str) -> Any:
@@ -289,17 +305,13 @@ def arbitrary_schedule_factory(
             f"schedule_factory must be a callable optimizer -> scheduler, such as "
             f"lambda opt: StepLR(opt, step_size=30), got {type(schedule_factory).__name__}"
         )
-    slot = Slot(schedule_target)
-    if default_value is not None:
-        if slot.index is not None:
-            raise ValueError(
-                f"default_value cannot create the tuple element {schedule_target!r}; create "
-                f"{slot.key!r} with sa.extend_optimizer first"
-            )
-        extend_optimizer(optimizer, slot.key, default_value)  # type: ignore[arg-type]
-    for i, group in enumerate(optimizer.param_groups):
-        slot.read_float(group, i)
-    adapter = ParamGroupAdapter(optimizer, schedule_target)
+    binding = Binding(
+        optimizer,
+        schedule_target,
+        owner=f"the adapted schedule of {schedule_target!r}",
+        default_value=default_value,
+    )
+    adapter = ParamGroupAdapter(optimizer, schedule_target, binding)
     try:
         scheduler = schedule_factory(adapter)
     except (KeyError, ValueError) as exc:
@@ -320,5 +332,7 @@ def arbitrary_schedule_factory(
             "schedule_factory must build the scheduler on the optimizer it receives "
             "(lambda opt: StepLR(opt, ...)), not on the real optimizer captured from outside"
         )
-    adapter.push()
+    adapter.push(getattr(scheduler, "last_epoch", None))
+    binding.adopt_records([shadow.get("initial_lr") for shadow in adapter.param_groups])
+    binding.commit()
     return AdaptedSchedule(optimizer, scheduler, adapter)

@@ -35,7 +35,6 @@ subclass and post-process a curve's values.
 from __future__ import annotations
 
 import abc
-import math
 import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -45,9 +44,9 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
+from .binding import Binding, check_value
 from .curves.base import Curve
-from .param_groups import Slot, is_number
-from .schedule import as_curve
+from .schedule import as_curve, check_one_value
 
 __all__ = ["CurveScheduler", "SchedulerBase", "StatefulSchedulerBase"]
 
@@ -57,6 +56,7 @@ _BASE_ATTRIBUTES = frozenset(
         "optimizer",
         "param_group_field",
         "_slot",
+        "_binding",
         "_n_groups",
         "base_lrs",
         "last_epoch",
@@ -151,28 +151,24 @@ class SchedulerBase(LRScheduler, metaclass=_SchedulerMeta):
 
     def __init__(self, optimizer: Optimizer, param_group_field: str = "lr") -> None:
         # Deliberately no LRScheduler.__init__: it wraps optimizer.step to track call order.
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}; "
-                f"pass the optimizer whose param groups the scheduler drives"
-            )
-        self._slot = Slot(param_group_field)
-        groups = optimizer.param_groups
-        if not groups:
-            raise ValueError("the optimizer has no param groups; nothing to schedule")
+        self._binding = Binding(optimizer, param_group_field, owner=type(self).__name__)
+        self._slot = self._binding.slot
         self.optimizer = optimizer
         self.param_group_field = param_group_field
-        self.base_lrs: list[float] = [  # type: ignore[assignment]
-            self._slot.read_float(group, i) for i, group in enumerate(groups)
-        ]
-        self._n_groups = len(groups)
-        if param_group_field == "lr":
-            for group in groups:
-                lr = group["lr"]
-                group.setdefault("initial_lr", lr.clone() if isinstance(lr, torch.Tensor) else lr)
+        self._n_groups = self._binding.n_groups
         self.last_epoch = 0
         self._step_count = 0
         self._last_lr: list[float] = list(self.base_lrs)  # type: ignore[assignment]
+
+    @property  # type: ignore[override]
+    def base_lrs(self) -> list[float]:
+        """Each group's recorded base (``initial_<field>``, shared with torch, timm and
+        pytorch-accelerated): the field's value when the first schedule of it was attached."""
+        return self._binding.bases
+
+    @base_lrs.setter
+    def base_lrs(self, bases: list[float]) -> None:
+        self._binding.set_bases([float(b) for b in bases])
 
     def _start(self) -> None:
         """Apply ``get_updated_values(0)``; called once the whole ``__init__`` has run."""
@@ -183,6 +179,7 @@ class SchedulerBase(LRScheduler, metaclass=_SchedulerMeta):
             )
         self._step_count = 1
         self._apply(0)
+        self._binding.commit()
 
     # -- what a subclass writes -------------------------------------------------------------
     @abc.abstractmethod
@@ -197,22 +194,19 @@ class SchedulerBase(LRScheduler, metaclass=_SchedulerMeta):
 
     # -- the write ---------------------------------------------------------------------------
     def update_param_groups(self, values: Any) -> None:
-        """Write ``values`` (one per group, or one for all) into the field of every group."""
-        groups = self.optimizer.param_groups
-        if len(groups) != self._n_groups:
-            raise RuntimeError(
-                f"the optimizer now has {len(groups)} param groups but this scheduler of "
-                f"{self.param_group_field!r} was built for {self._n_groups}; create schedulers "
-                f"after the last add_param_group()"
-            )
-        floats = self._as_floats(values)
-        self._slot.write_each(groups, floats)
+        """Write ``values`` (one per group, or one for all) into the field of every group.
+
+        Every value is checked first (finite, real, no autograd graph, valid for the field);
+        a rejected call writes nothing.
+        """
+        floats = self._binding.write_each(self._per_group(values), self.last_epoch)
         self._last_lr = floats  # type: ignore[assignment]
 
     #: pytorch-accelerated's name, so ported subclasses that call it keep working.
     _update_param_groups = update_param_groups
 
-    def _as_floats(self, values: Any) -> list[float]:
+    def _per_group(self, values: Any) -> list[Any]:
+        """``values`` as one entry per param group (a single number is used for all)."""
         name = type(self).__name__
         if isinstance(values, (numbers.Real, torch.Tensor)) and not isinstance(values, bool):
             if isinstance(values, torch.Tensor) and values.numel() != 1:
@@ -221,41 +215,21 @@ class SchedulerBase(LRScheduler, metaclass=_SchedulerMeta):
                     f"{self.param_group_field!r}; return one number per param group "
                     f"({self._n_groups}), one number for all, or None"
                 )
-            values = [values] * self._n_groups
-        elif isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+            return [values] * self._n_groups
+        if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
             raise TypeError(
                 f"{name} returned {type(values).__name__} {values!r} for "
                 f"{self.param_group_field!r}; return one number per param group, one number "
                 f"for all groups, or None for no change"
             )
-        else:
-            values = list(values)
-            if len(values) != self._n_groups:
-                raise ValueError(
-                    f"{name} returned {len(values)} values for {self.param_group_field!r} but "
-                    f"the optimizer has {self._n_groups} param groups; return one value per "
-                    f"group, a single value for all groups, or None for no change"
-                )
-        out = []
-        for index, value in enumerate(values):
-            if type(value) is float and math.isfinite(value):
-                out.append(value)
-                continue
-            if not is_number(value):
-                raise TypeError(
-                    f"{name} returned {type(value).__name__} {value!r} for "
-                    f"param_groups[{index}][{self.param_group_field!r}]; values must be numbers "
-                    f"(real numbers or one-element Tensors)"
-                )
-            as_float = float(value.item() if isinstance(value, torch.Tensor) else value)
-            if not math.isfinite(as_float):
-                raise ValueError(
-                    f"{name} returned {as_float!r} for "
-                    f"param_groups[{index}][{self.param_group_field!r}] at update "
-                    f"{self.last_epoch}; scheduled values must be finite"
-                )
-            out.append(as_float)
-        return out
+        items: list[Any] = list(values)
+        if len(items) != self._n_groups:
+            raise ValueError(
+                f"{name} returned {len(items)} values for {self.param_group_field!r} but "
+                f"the optimizer has {self._n_groups} param groups; return one value per "
+                f"group, a single value for all groups, or None for no change"
+            )
+        return items
 
     def _apply(self, num_updates: int) -> None:
         # last_epoch is the new count while get_updated_values runs (torch's convention for
@@ -398,18 +372,25 @@ class SchedulerBase(LRScheduler, metaclass=_SchedulerMeta):
                     f"only the subclass's plain-data attributes are saved"
                 )
             restored[name] = copied
+        for index, base in enumerate(bases):
+            check_value(base, self.param_group_field, index, last_epoch, "the state dict's base")
+        self._binding.write_each(values, last_epoch)  # checks every value before writing
         for name, value in restored.items():
             setattr(self, name, value)
         self.base_lrs = bases  # type: ignore[assignment]
         self.last_epoch = last_epoch
         self._step_count = int(state_dict.get("_step_count", last_epoch + 1))
-        self._slot.write_each(self.optimizer.param_groups, values)
         self._last_lr = values  # type: ignore[assignment]
 
     # -- curves ------------------------------------------------------------------------------
     @classmethod
     def from_curve(
-        cls, optimizer: Optimizer, curve: Curve | Any, param_group_field: str = "lr"
+        cls,
+        optimizer: Optimizer,
+        curve: Curve | Any,
+        param_group_field: str = "lr",
+        *,
+        one_value_for_all_groups: bool = False,
     ) -> CurveScheduler:
         """A :class:`CurveScheduler`: the curve as ``get_updated_values``.
 
@@ -425,7 +406,12 @@ class SchedulerBase(LRScheduler, metaclass=_SchedulerMeta):
             >>> s.step_update(1); s.get_last_lr()
             [0.75]
         """
-        return CurveScheduler(optimizer, curve, param_group_field=param_group_field)
+        return CurveScheduler(
+            optimizer,
+            curve,
+            param_group_field=param_group_field,
+            one_value_for_all_groups=one_value_for_all_groups,
+        )
 
     def __repr__(self) -> str:
         return (
@@ -482,16 +468,24 @@ class CurveScheduler(StatefulSchedulerBase):
         optimizer: any ``torch.optim.Optimizer``.
         curve: a :class:`~torch_schedule_anything.curves.Curve` or a callable ``step -> λ``.
         param_group_field: the key to schedule.
+        one_value_for_all_groups: allow an absolute curve on groups whose bases differ (see
+            :class:`~torch_schedule_anything.CurveSchedule`).
 
     The state dict records the curve's name and parameters (never the curve object); loading
     one saved with another curve raises ``ValueError`` unless ``strict=False``.
     """
 
     def __init__(
-        self, optimizer: Optimizer, curve: Curve | Any, param_group_field: str = "lr"
+        self,
+        optimizer: Optimizer,
+        curve: Curve | Any,
+        param_group_field: str = "lr",
+        *,
+        one_value_for_all_groups: bool = False,
     ) -> None:
         super().__init__(optimizer, param_group_field=param_group_field)
         self.curve = as_curve(curve)
+        check_one_value(self.curve, self._binding, one_value_for_all_groups)
 
     def get_updated_values(self, num_updates: int) -> float | list[float]:
         lam = self.curve(num_updates)

@@ -238,6 +238,7 @@ def schedule(
     schedule_target: str = "lr",
     *,
     default_value: float | None = None,
+    one_value_for_all_groups: bool = False,
     **params: Any,
 ) -> CurveSchedule:
     """Bind a curve to ``schedule_target`` of every param group of ``optimizer``.
@@ -248,6 +249,9 @@ def schedule(
             callable ``step -> multiplier``.
         schedule_target: the key to drive; ``"betas[0]"`` for one element of a tuple.
         default_value: creates the key in param groups that lack it.
+        one_value_for_all_groups: allow an absolute curve on groups whose values differ
+            (see :class:`~torch_schedule_anything.CurveSchedule`); otherwise use the curve's
+            multiplier form, e.g. ``sa.schedule(opt, "multiplier", curve={"name": ...})``.
         **params: the curve's parameters when ``curve`` is a name.
 
     Example:
@@ -268,4 +272,10 @@ def schedule(
                 f"{type(curve).__name__} is already built"
             )
         built = curve  # type: ignore[assignment]
-    return CurveSchedule(optimizer, built, schedule_target, default_value=default_value)
+    return CurveSchedule(
+        optimizer,
+        built,
+        schedule_target,
+        default_value=default_value,
+        one_value_for_all_groups=one_value_for_all_groups,
+    )

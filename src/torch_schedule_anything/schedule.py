@@ -22,12 +22,12 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
+from .binding import Binding
 from .curves.base import Curve, FunctionCurve
 from .errors import external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
-from .param_groups import Slot, extend_optimizer
 
-__all__ = ["CurveSchedule", "as_curve"]
+__all__ = ["CurveSchedule", "as_curve", "check_one_value"]
 
 
 def as_curve(curve: Any) -> Curve:
@@ -42,12 +42,34 @@ def as_curve(curve: Any) -> Curve:
     return FunctionCurve(curve)
 
 
+def check_one_value(curve: Curve, binding: Binding, allowed: bool) -> None:
+    """Refuse an absolute curve on groups whose bases differ, unless ``allowed``.
+
+    An absolute curve writes one value into every group; on groups that hold different values
+    (layer-wise learning rates, a no-decay group) that silently flattens them.
+    """
+    if not curve.absolute or allowed or binding.uniform_base is not None:
+        return
+    raise ValueError(
+        f"{curve!r} is an absolute curve: it writes the same value into every param group, but "
+        f"the groups hold different values of {binding.target!r} ({binding.describe_groups()}). "
+        f"Use its multiplier form, which scales each group's own value: "
+        f"sa.curves.Multiplier(curve) with the curve's values as factors (its peak at 1.0), "
+        f"or the registered curve 'multiplier' with params {{'curve': {{'name': ..., "
+        f"'params': ...}}}}. To write one value into every group on purpose, pass "
+        f"one_value_for_all_groups=True."
+    )
+
+
 class CurveSchedule(LRScheduler):
     """Drive ``schedule_target`` of every param group with ``curve``, in closed form.
 
     ``value_g(t) = base_g × λ(t)`` for a multiplier curve, ``value_g(t) = λ(t)`` for an absolute
     one, where ``t`` is 0 right after construction (λ(0) is written immediately, as PyTorch
-    does), +1 per :meth:`step`, or the value given to ``step(epoch)``.
+    does), +1 per :meth:`step`, or the value given to ``step(epoch)``. ``base_g`` is group
+    ``g``'s **recorded** value of the key (``initial_lr`` / ``initial_<key>``, written by the
+    first schedule attached to the key; see :func:`~torch_schedule_anything.rebase`), never the
+    value an earlier schedule left there, so re-attaching or rebuilding gives the same values.
 
     Args:
         optimizer: any ``torch.optim.Optimizer``; it is ``.optimizer`` unchanged.
@@ -55,6 +77,15 @@ class CurveSchedule(LRScheduler):
         schedule_target: the key to drive (``"lr"``, ``"weight_decay"``, a custom key, or
             ``"betas[0]"`` for one element of a tuple).
         default_value: creates the key in groups that lack it (ignored where it exists).
+        one_value_for_all_groups: allow an absolute curve on groups whose bases differ (it
+            writes the same value into all of them). Without it that is a ``ValueError``:
+            use the curve's multiplier form (:class:`~torch_schedule_anything.curves.Multiplier`)
+            so each group follows the curve from its own base.
+
+    Raises:
+        ValueError: an absolute curve on groups with different bases (see above), or a value
+            that is not finite or not valid for the key (e.g. a negative ``lr``): every value
+            is checked before it is written, and the message names the group and the step.
 
     Tensor values are updated in place (``fill_``); ``state_dict()`` holds plain data only.
 
@@ -76,59 +107,53 @@ class CurveSchedule(LRScheduler):
         schedule_target: str = "lr",
         *,
         default_value: float | torch.Tensor | None = None,
+        one_value_for_all_groups: bool = False,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
-            )
-        self.optimizer = optimizer
         self.curve = as_curve(curve)
-        self._slot = Slot(schedule_target)
+        self._binding = binding = Binding(
+            optimizer,
+            schedule_target,
+            owner=f"the schedule of {schedule_target!r} ({type(self.curve).__name__})",
+            default_value=default_value,
+        )
+        check_one_value(self.curve, binding, one_value_for_all_groups)
+        self.optimizer = optimizer
         self.schedule_target = schedule_target
-        if default_value is not None:
-            if self._slot.index is not None:
-                raise ValueError(
-                    f"default_value cannot create the tuple element {schedule_target!r}; "
-                    f"create {self._slot.key!r} with sa.extend_optimizer first"
-                )
-            extend_optimizer(optimizer, self._slot.key, default_value)  # type: ignore[arg-type]
-        groups = optimizer.param_groups
-        if not groups:
-            raise ValueError("the optimizer has no param groups; nothing to schedule")
-        bases = [self._slot.read_float(g, i) for i, g in enumerate(groups)]
-        self.base_lrs: list[float] = bases  # type: ignore[assignment]
-        if schedule_target == "lr":
-            for group in groups:
-                lr = group["lr"]
-                group.setdefault("initial_lr", lr.clone() if isinstance(lr, torch.Tensor) else lr)
-        if not self.curve.absolute:
-            zeros = [i for i, b in enumerate(self.base_lrs) if b == 0.0]
-            if zeros:
-                warnings.warn(
-                    f"{schedule_target!r} is 0 in param group(s) {zeros}: a multiplier curve "
-                    f"({type(self.curve).__name__}) keeps base × λ(t) = 0 there. Give the key a "
-                    f"nonzero starting value, or use an absolute curve.",
-                    UserWarning,
-                    stacklevel=external_stacklevel(),
-                )
+        self.one_value_for_all_groups = one_value_for_all_groups
         self._fn = self.curve.__call__
         self._absolute = self.curve.absolute
-        self._refresh_bases()
+        self._n_groups = binding.n_groups
+        self._write = binding.write_same if self._absolute else binding.write_scaled
+        lam = self._fn(0)
+        self._write(lam, 0)
+        binding.commit()
         self.last_epoch = 0
         self._step_count = 1
-        self._lam = self._fn(0)
-        self._apply()
+        self._lam = lam
         # Past the curve's end the value is held; far past an end-of-training horizon, warn once.
         self._warn_after = warn_after(self.curve)
 
+    @property  # type: ignore[override]
+    def base_lrs(self) -> list[float]:
+        """The recorded base of every group (torch's name; for any key)."""
+        return self._binding.bases
+
+    @base_lrs.setter
+    def base_lrs(self, bases: list[float]) -> None:
+        self._binding.set_bases([float(b) for b in bases])
+
     # -- the hot path ------------------------------------------------------------------------
     def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
-        """Advance ``t`` by one (or set it to ``epoch``) and write the closed-form value."""
-        self._step_count += 1
+        """Advance ``t`` by one (or set it to ``epoch``) and write the closed-form value.
+
+        A value that may not be written raises before anything changes (the step included).
+        """
         t = self.last_epoch + 1 if epoch is None else check_step(epoch)
+        lam = self._fn(t)
+        self._write(lam, t)
+        self._lam = lam
         self.last_epoch = t
-        self._lam = self._fn(t)
-        self._apply()
+        self._step_count += 1
         if t > self._warn_after:
             self._warn_past_horizon(t)
 
@@ -139,40 +164,37 @@ class CurveSchedule(LRScheduler):
         )
         warnings.warn(message, PastHorizonWarning, stacklevel=external_stacklevel())
 
-    def _apply(self) -> None:
-        groups = self.optimizer.param_groups
-        if len(groups) != self._n_groups:
-            raise RuntimeError(
-                f"the optimizer now has {len(groups)} param groups but this schedule of "
-                f"{self.schedule_target!r} was built for {self._n_groups}; create schedules "
-                f"after the last add_param_group() (or rebuild them and load their state dict)"
-            )
-        lam = self._lam
-        if self._absolute:
-            self._slot.write_same(groups, lam)
-        elif self._uniform_base is not None:
-            self._slot.write_same(groups, self._uniform_base * lam)
-        else:
-            self._slot.write_scaled(groups, self.base_lrs, lam)
+    def _initial_step(self) -> None:
+        # torch's SequentialLR calls this on its first phase (and ``_update_lr(0)`` on the
+        # others): it drives ``lr`` only, resetting ``group["lr"]`` to ``initial_lr``.
+        self._check_torch_composite()
+        self._step_count = 0
+        self.step()
 
-    def _refresh_bases(self) -> None:
-        self._n_groups = len(self.base_lrs)
-        first = self.base_lrs[0]
-        self._uniform_base = first if all(b == first for b in self.base_lrs) else None
+    def _update_lr(self, epoch: int | None = None) -> None:
+        self._check_torch_composite()
+        self.step(epoch)
+
+    def _check_torch_composite(self) -> None:
+        if self.schedule_target != "lr":
+            raise TypeError(
+                f"torch's SequentialLR drives 'lr' only (it resets group['lr'] to initial_lr), "
+                f"but this schedule drives {self.schedule_target!r}; use sa.sequential(optimizer,"
+                f" phases, boundaries, schedule_target={self.schedule_target!r}) instead"
+            )
 
     # -- torch's scheduler protocol ----------------------------------------------------------
     def get_last_lr(self) -> list[float]:  # type: ignore[override]
         """The values written at the last step, one per param group (for any target)."""
-        lam = self._lam
+        return self._values(self._lam)
+
+    def _values(self, lam: float) -> list[float]:
         if self._absolute:
-            return [lam] * self._n_groups
-        return [base * lam for base in self.base_lrs]
+            return [float(lam)] * self._n_groups
+        return [base * lam for base in self._binding.bases]
 
     def get_lr(self) -> list[float]:  # type: ignore[override]
         """The values for the current step (same as :meth:`get_last_lr`; closed form)."""
-        return self.get_last_lr()
-
-    def _get_closed_form_lr(self) -> list[float]:
         return self.get_last_lr()
 
     @property
@@ -181,10 +203,7 @@ class CurveSchedule(LRScheduler):
 
     def value_at(self, step: int) -> list[float]:
         """The values this schedule writes at ``step``, without touching the optimizer."""
-        lam = self._fn(check_step(step))
-        if self._absolute:
-            return [lam] * self._n_groups
-        return [base * lam for base in self.base_lrs]
+        return self._values(self._fn(check_step(step)))
 
     def state_dict(self) -> dict[str, Any]:
         """Plain data: the step, the target, the base values and the curve's name and params."""
@@ -234,12 +253,18 @@ class CurveSchedule(LRScheduler):
                 f"curve, or pass strict=False to keep this curve and only restore the step"
             )
         last_epoch = check_step(state_dict["last_epoch"])
-        self.base_lrs = bases
+        binding = self._binding
+        previous = binding.bases
+        binding.set_bases(bases)
+        lam = self._fn(last_epoch)
+        try:
+            self._write(lam, last_epoch)
+        except (ValueError, TypeError):
+            binding.set_bases(previous)
+            raise
         self.last_epoch = last_epoch
         self._step_count = int(state_dict.get("_step_count", last_epoch + 1))
-        self._refresh_bases()
-        self._lam = self._fn(last_epoch)
-        self._apply()
+        self._lam = lam
 
     def __repr__(self) -> str:
         return (

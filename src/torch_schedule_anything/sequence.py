@@ -40,10 +40,11 @@ from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from ._validation import check_boundaries, check_step
 from .adapter import ParamGroupAdapter
+from .binding import Binding
 from .curves.base import Curve
 from .errors import add_note, external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
-from .param_groups import Slot, extend_optimizer
+from .schedule import check_one_value
 
 __all__ = ["Phase", "SequentialSchedule", "sequential", "warmup_then"]
 
@@ -93,13 +94,13 @@ class _TorchPhase:
         return out
 
 
-def _private_stand_in(optimizer: Optimizer, target: str, bases: list[float]) -> ParamGroupAdapter:
-    """A stand-in whose ``lr`` holds the key's values at attach time, as floats, unshared."""
-    adapter = ParamGroupAdapter(optimizer, target)
-    for shadow, base in zip(adapter.param_groups, bases):
+def _private_stand_in(optimizer: Optimizer, binding: Binding) -> ParamGroupAdapter:
+    """A stand-in whose ``lr`` holds the key's recorded bases, as floats, unshared."""
+    adapter = ParamGroupAdapter(optimizer, binding.target, binding, share_record=False)
+    for shadow, base in zip(adapter.param_groups, binding.bases):
         shadow["lr"] = base  # never the real Tensor: the phase must not write before its turn
     if "lr" in adapter.defaults:
-        adapter.defaults["lr"] = bases[0]
+        adapter.defaults["lr"] = binding.bases[0]
     return adapter
 
 
@@ -122,6 +123,9 @@ class SequentialSchedule(LRScheduler):
         boundaries: ``len(phases) − 1`` strictly increasing steps >= 1.
         schedule_target: the key to drive (``"lr"``, ``"weight_decay"``, ``"betas[0]"``...).
         default_value: creates the key in groups that lack it (ignored where it exists).
+        one_value_for_all_groups: allow absolute curve phases on groups whose bases differ
+            (see :class:`~torch_schedule_anything.CurveSchedule`); otherwise wrap them in
+            :class:`~torch_schedule_anything.curves.Multiplier`.
 
     Raises:
         ValueError: wrong or unordered boundaries, or a curve phase other than the last whose
@@ -152,6 +156,7 @@ class SequentialSchedule(LRScheduler):
         schedule_target: str = "lr",
         *,
         default_value: float | None = None,
+        one_value_for_all_groups: bool = False,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(
@@ -185,22 +190,23 @@ class SequentialSchedule(LRScheduler):
                         f"takes it from the warmup."
                     )
 
+        self._binding = binding = Binding(
+            optimizer,
+            schedule_target,
+            owner=f"the sequence of {schedule_target!r}",
+            default_value=default_value,
+        )
+        for i, phase in enumerate(phases):
+            if isinstance(phase, Curve):
+                try:
+                    check_one_value(phase, binding, one_value_for_all_groups)
+                except ValueError as exc:
+                    add_note(exc, f"[torch_schedule_anything] in phases[{i}] of the sequence")
+                    raise
         self.optimizer = optimizer
         self.schedule_target = schedule_target
-        self._slot = slot = Slot(schedule_target)
-        if default_value is not None:
-            if slot.index is not None:
-                raise ValueError(
-                    f"default_value cannot create the tuple element {schedule_target!r}; "
-                    f"create {slot.key!r} with sa.extend_optimizer first"
-                )
-            extend_optimizer(optimizer, slot.key, default_value)  # type: ignore[arg-type]
+        self.one_value_for_all_groups = one_value_for_all_groups
         groups = optimizer.param_groups
-        if not groups:
-            raise ValueError("the optimizer has no param groups; nothing to schedule")
-        self.base_lrs: list[float] = [  # type: ignore[assignment]
-            slot.read_float(g, i) for i, g in enumerate(groups)
-        ]
         self._n_groups = len(groups)
         self.boundaries = list(bounds)
         self._starts = starts
@@ -210,7 +216,7 @@ class SequentialSchedule(LRScheduler):
             if isinstance(phase, Curve):
                 built.append(_CurvePhase(phase))
                 continue
-            adapter = _private_stand_in(optimizer, schedule_target, self.base_lrs)
+            adapter = _private_stand_in(optimizer, binding)
             try:
                 scheduler = phase(adapter)
             except (KeyError, ValueError) as exc:
@@ -240,14 +246,20 @@ class SequentialSchedule(LRScheduler):
             warn_after(last.curve, starts[-1]) if isinstance(last, _CurvePhase) else NEVER
         )
 
-        if schedule_target == "lr":
-            for group in groups:
-                lr = group["lr"]
-                group.setdefault("initial_lr", lr.clone() if isinstance(lr, torch.Tensor) else lr)
-        self.last_epoch = 0
-        self._step_count = 1
         self._active = 0
         self._write(0)
+        binding.commit()
+        self.last_epoch = 0
+        self._step_count = 1
+
+    @property  # type: ignore[override]
+    def base_lrs(self) -> list[float]:
+        """The recorded base of every group (torch's name; for any key)."""
+        return self._binding.bases
+
+    @base_lrs.setter
+    def base_lrs(self, bases: list[float]) -> None:
+        self._binding.set_bases([float(b) for b in bases])
 
     def _check_seam(self, index: int) -> None:
         """Warn when a curve hands over to a torch scheduler that starts elsewhere.
@@ -260,15 +272,23 @@ class SequentialSchedule(LRScheduler):
         if not (isinstance(before, _CurvePhase) and isinstance(after, _TorchPhase)):
             return
         lam = before.fn(self._starts[index] - self._starts[index - 1])
-        end = lam if before.curve.absolute else self.base_lrs[0] * lam
-        start = _as_float(after.adapter.param_groups[0]["lr"])
-        if not math.isclose(end, start, rel_tol=1e-6, abs_tol=1e-300):
+        bases = self._binding.bases
+        ends = [lam] * len(bases) if before.curve.absolute else [b * lam for b in bases]
+        starts = [_as_float(shadow["lr"]) for shadow in after.adapter.param_groups]
+        jumps = [
+            f"group {g}: {end!r} -> {start!r}"
+            for g, (end, start) in enumerate(zip(ends, starts))
+            if not math.isclose(end, start, rel_tol=1e-6, abs_tol=1e-300)
+        ]
+        if jumps:
             warnings.warn(
-                f"the schedule of {self.schedule_target!r} jumps from {end!r} to {start!r} at "
-                f"boundary {self._starts[index]}: phases[{index - 1}] ({before.curve!r}) ends "
-                f"at {end!r} but phases[{index}] ({type(after.scheduler).__name__}) starts from "
-                f"the key's value when the sequence was built. Make the warmup reach that "
-                f"value, or build the optimizer with {self.schedule_target!r} = {end!r}.",
+                f"the schedule of {self.schedule_target!r} jumps at boundary "
+                f"{self._starts[index]} ({'; '.join(jumps)}): phases[{index - 1}] "
+                f"({before.curve!r}) ends elsewhere than phases[{index}] "
+                f"({type(after.scheduler).__name__}) starts, which is the key's recorded value "
+                f"(its value when the sequence was built). Make the warmup reach that value "
+                f"(a multiplier warmup to 1.0 does in every group), or build the optimizer with "
+                f"{self.schedule_target!r} set to where the warmup ends.",
                 UserWarning,
                 stacklevel=external_stacklevel(),
             )
@@ -285,24 +305,16 @@ class SequentialSchedule(LRScheduler):
 
     def _write(self, t: int) -> None:
         """Write phase ``self._active``'s value for step ``t`` into the real param groups."""
-        groups = self.optimizer.param_groups
-        if len(groups) != self._n_groups:
-            raise RuntimeError(
-                f"the optimizer now has {len(groups)} param groups but this schedule of "
-                f"{self.schedule_target!r} was built for {self._n_groups}; create schedules "
-                f"after the last add_param_group()"
-            )
         phase = self._phases[self._active]
         if isinstance(phase, _CurvePhase):
             lam = phase.fn(t - self._starts[self._active])
             if phase.curve.absolute:
                 values = [lam] * self._n_groups
             else:
-                values = [base * lam for base in self.base_lrs]
+                values = [base * lam for base in self._binding.bases]
         else:
-            values = [_as_float(shadow["lr"]) for shadow in phase.adapter.param_groups]
-        self._slot.write_each(groups, values)
-        self._last_values = values
+            values = [shadow["lr"] for shadow in phase.adapter.param_groups]
+        self._last_values = self._binding.write_each(values, t)
 
     # -- the scheduler protocol ----------------------------------------------------------------
     def step(self, epoch: Any = None, *, metrics: Any = None) -> None:  # type: ignore[override]
@@ -464,7 +476,7 @@ class SequentialSchedule(LRScheduler):
                 for shadow, values in zip(phase.adapter.param_groups, entry["stand_in"]):
                     shadow.update({k: float(v) for k, v in values.items()})
         t = check_step(state_dict["last_epoch"])
-        self.base_lrs = bases
+        self._binding.set_bases(bases)
         self.last_epoch = t
         self._step_count = int(state_dict.get("_step_count", t + 1))
         self._active = self.phase_index(t)
@@ -488,6 +500,7 @@ def sequential(
     schedule_target: str = "lr",
     *,
     default_value: float | None = None,
+    one_value_for_all_groups: bool = False,
 ) -> SequentialSchedule:
     """Build a :class:`SequentialSchedule` (see there): ``phases`` split at ``boundaries``.
 
@@ -510,7 +523,12 @@ def sequential(
         [0.0, 0.05, 0.1, 0.2, 0.1, 0.01]
     """
     return SequentialSchedule(
-        optimizer, phases, boundaries, schedule_target, default_value=default_value
+        optimizer,
+        phases,
+        boundaries,
+        schedule_target,
+        default_value=default_value,
+        one_value_for_all_groups=one_value_for_all_groups,
     )
 
 
@@ -521,6 +539,7 @@ def warmup_then(
     schedule_target: str = "lr",
     *,
     default_value: float | None = None,
+    one_value_for_all_groups: bool = False,
 ) -> SequentialSchedule:
     """``warmup`` for its ``horizon`` steps, then ``then`` (a curve or a scheduler factory).
 
@@ -555,5 +574,10 @@ def warmup_then(
             f"second phase alone)"
         )
     return SequentialSchedule(
-        optimizer, [warmup, then], [length], schedule_target, default_value=default_value
+        optimizer,
+        [warmup, then],
+        [length],
+        schedule_target,
+        default_value=default_value,
+        one_value_for_all_groups=one_value_for_all_groups,
     )

@@ -1,7 +1,7 @@
 """Pure curves: closed-form functions of the step, testable and plottable without an optimizer."""
 
 from .base import AbsoluteCurve, Curve, FunctionCurve, as_steps
-from .compose import AbsoluteJoin, Join, Scaled, after_warmup
+from .compose import AbsoluteJoin, Join, Multiplier, Scaled, after_warmup, as_multiplier
 from .cyclical import (
     CYCLICAL_CURVES,
     CosineAnnealingWarmRestarts,
@@ -56,6 +56,7 @@ __all__ = [
     "LinearScheduleWithInverseWarmup",
     "LinearScheduleWithWarmup",
     "LinearWarmup",
+    "Multiplier",
     "OneCycleLR",
     "OneCycleMomentum",
     "PolynomialScheduleWithInverseWarmup",
@@ -67,5 +68,6 @@ __all__ = [
     "SqrtScheduleWithWarmup",
     "WarmupWithDecay",
     "after_warmup",
+    "as_multiplier",
     "as_steps",
 ]

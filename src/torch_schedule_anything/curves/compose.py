@@ -24,7 +24,7 @@ import torch
 from .._validation import check_boundaries, check_real
 from .base import AbsoluteCurve, Curve, FunctionCurve, StepsLike, as_steps
 
-__all__ = ["Join", "Scaled", "after_warmup"]
+__all__ = ["Join", "Multiplier", "Scaled", "after_warmup", "as_multiplier"]
 
 
 def _as_child(where: str, value: Any) -> Curve:
@@ -243,6 +243,65 @@ class Scaled(AbsoluteCurve):
 
     def __hash__(self) -> int:
         return hash((Scaled, _spec_hash(self.child), self.scale))
+
+
+class Multiplier(Curve):
+    """The multiplier form of a curve: ``value_g(t) = base_g × μ(t)`` in every group ``g``.
+
+    ``λ(t) = μ(t)`` where ``μ`` is ``curve``, read as a factor of each group's recorded base
+    instead of a value written as is. This is how the absolute families (warmup, cyclical,
+    1cycle, SGDR, joins of them) drive groups that hold different values (layer-wise learning
+    rates, a no-decay group with ``weight_decay = 0``): give the curve factors, e.g. its peak
+    at 1.0, and each group follows it from its own base.
+
+    Args:
+        curve: a curve (or ``{"name", "params"}`` mapping); a multiplier curve is kept as is.
+
+    Example:
+        >>> from torch_schedule_anything.curves import WarmupWithDecay
+        >>> m = Multiplier(WarmupWithDecay(base_lr=1.0, warmup_steps=2, total_steps=6))
+        >>> m.absolute, [round(m(t), 4) for t in (0, 1, 2, 4, 6)]
+        (False, [0.0, 0.5, 1.0, 0.5, 0.0])
+    """
+
+    name = "multiplier"
+    param_names = ("curve",)
+
+    def __init__(self, curve: Any) -> None:
+        child = _as_child("curve", curve)
+        self.child: Curve = child.child if isinstance(child, Multiplier) else child
+        self.horizon_is_training_end = bool(getattr(self.child, "horizon_is_training_end", False))
+
+    @property
+    def curve(self) -> dict[str, Any]:
+        """The wrapped curve as plain data."""
+        return self.child.spec()
+
+    @property
+    def horizon(self) -> int | None:
+        return self.child.horizon
+
+    def __call__(self, step: int) -> float:
+        return self.child(step)
+
+    def values(self, steps: StepsLike) -> torch.Tensor:
+        return self.child.values(steps)
+
+    def __repr__(self) -> str:
+        return f"Multiplier({self.child!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Multiplier):
+            return NotImplemented
+        return self.spec() == other.spec()
+
+    def __hash__(self) -> int:
+        return hash((Multiplier, _spec_hash(self.child)))
+
+
+def as_multiplier(curve: Curve) -> Curve:
+    """``curve`` if it is a multiplier curve, else :class:`Multiplier` ``(curve)``."""
+    return curve if not curve.absolute else Multiplier(curve)
 
 
 def after_warmup(warmup: Curve, then: Any) -> Curve:

@@ -1,0 +1,446 @@
+"""The one binding of a schedule to a key of every param group: bases, layout, guarded writes.
+
+Every scheduler kind of this package (``CurveSchedule``, ``SequentialSchedule``, the adapter
+and the seed-003 bases) binds through :class:`Binding`, so these rules hold for all of them:
+
+* **Recorded bases, the PyTorch way.** The first schedule attached to a key records each
+  group's value in the group itself, as ``initial_lr`` for ``lr`` (torch's own record, shared
+  with torch's schedulers) and ``initial_<key>`` for any other key (timm's and
+  pytorch-accelerated's convention; ``initial_betas`` holds the whole tuple for ``betas[i]``).
+  Every later schedule of that key reads the record instead of the current value, so
+  re-attaching, rebuilding after ``optimizer.load_state_dict`` (the record is part of the
+  optimizer's state dict), a deep-copied optimizer and ``step(epoch)`` resumes all start from
+  the same base as the uninterrupted run. Optimizer checkpoints written by ScheduleAnything 1.x
+  hold the record as ``group["schedule_namespaces"][key]["initial_lr"]``; it is read too.
+  :func:`rebase` records new bases on purpose (a new phase with a new peak).
+* **One layout guard.** A binding is made for the optimizer's param groups at attach time; a
+  group added later is an error that says to rebuild the schedule.
+* **One guarded write.** A value is written only if it is a finite real number (a float, an
+  int or a one-element real Tensor without grad) and, for the keys torch validates (``lr``,
+  ``weight_decay``, ``momentum``, ``eps`` >= 0 and ``0 <= betas[i] < 1``), a value torch would
+  accept. Otherwise nothing is written and the error names the schedule, the key, the group and
+  the step. Tensor values are filled in place; floats are assigned.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+from torch.optim import Optimizer
+
+from .param_groups import Slot, extend_optimizer, is_number
+
+__all__ = ["Binding", "check_value", "rebase", "record_name"]
+
+#: The range torch's own optimizers accept for a key: ``(low, high, high_inclusive)``.
+_TORCH_RANGES: dict[str, tuple[float, float, bool]] = {
+    "lr": (0.0, math.inf, True),
+    "weight_decay": (0.0, math.inf, True),
+    "momentum": (0.0, math.inf, True),
+    "eps": (0.0, math.inf, True),
+    "betas": (0.0, 1.0, False),
+}
+
+
+def record_name(key: str) -> str:
+    """The param-group key holding the recorded base of ``key``: ``initial_<key>``."""
+    return f"initial_{key}"
+
+
+def _legacy_record(group: dict[str, Any], key: str) -> Any:
+    """ScheduleAnything 1.x's record of ``key`` in an optimizer checkpoint, or ``None``."""
+    namespaces = group.get("schedule_namespaces")
+    if not isinstance(namespaces, dict):
+        return None
+    entry = namespaces.get(key)
+    if not isinstance(entry, dict):
+        return None
+    return entry.get("initial_lr")
+
+
+def _copy_value(value: Any) -> Any:
+    """A record of ``value``: Tensors (also inside a tuple) are detached clones."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, tuple):
+        return tuple(_copy_value(v) for v in value)
+    if isinstance(value, list):
+        return [_copy_value(v) for v in value]
+    return value
+
+
+def _as_float(value: Any) -> float:
+    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
+
+
+def _read_record(slot: Slot, group: dict[str, Any], index: int) -> float:
+    """The recorded base of ``slot`` in ``group``, validated."""
+    name = record_name(slot.key)
+    record = group[name]
+    where = f"param_groups[{index}][{name!r}]"
+    if slot.index is not None:
+        if not isinstance(record, (tuple, list)) or len(record) <= slot.index:
+            raise ValueError(
+                f"{where} is {record!r}, not the recorded {slot.key!r} tuple; record the "
+                f"current values with sa.rebase(optimizer, {slot.target!r})"
+            )
+        record = record[slot.index]
+    if not is_number(record) or not math.isfinite(_as_float(record)):
+        raise ValueError(
+            f"{where} (the recorded base of {slot.target!r}) is {record!r}, not a finite number; "
+            f"record the current values with sa.rebase(optimizer, {slot.target!r})"
+        )
+    return _as_float(record)
+
+
+def recorded_bases(
+    optimizer: Optimizer, slot: Slot
+) -> tuple[list[float], list[tuple[dict[str, Any], Any]]]:
+    """Each group's base of ``slot`` and the records still to write ``(group, record)``.
+
+    The base is the group's record (``initial_<key>``, else 1.x's record), else its current
+    value, which is then to be recorded. Nothing is written here (a rejected attach changes
+    nothing); :meth:`Binding.commit` writes the records.
+    """
+    name = record_name(slot.key)
+    bases, pending = [], []
+    for index, group in enumerate(optimizer.param_groups):
+        current = slot.read_float(group, index)  # the key exists and holds a finite number
+        if name in group:
+            bases.append(_read_record(slot, group, index))
+            continue
+        legacy = _legacy_record(group, slot.key) if slot.index is None else None
+        if legacy is not None and is_number(legacy) and math.isfinite(_as_float(legacy)):
+            pending.append((group, _copy_value(legacy)))
+            bases.append(_as_float(legacy))
+        else:
+            pending.append((group, _copy_value(group[slot.key])))
+            bases.append(current)
+    return bases, pending
+
+
+def rebase(
+    optimizer: Optimizer,
+    schedule_target: str = "lr",
+    values: float | Sequence[float] | None = None,
+) -> list[float]:
+    """Record new bases for ``schedule_target``: the schedules built afterwards start from them.
+
+    Schedules record each group's value of a key the first time one is attached, and every
+    later schedule of that key starts from that record (see :mod:`.binding`), whatever an
+    earlier schedule has written since. Call ``rebase`` to start a new phase from other values
+    on purpose: with ``values=None`` the key's current values become the bases, otherwise
+    ``values`` (one number for every group, or one per group) are written into the groups and
+    recorded. Schedules that already exist keep the bases they were built with.
+
+    Returns:
+        The new bases, one per param group.
+
+    Example:
+        >>> import torch, torch_schedule_anything as sa
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        >>> _ = sa.constant_schedule(opt, 0.5)
+        >>> sa.constant_schedule(opt, 0.5).get_last_lr()  # the record: 0.1 × 0.5
+        [0.05]
+        >>> sa.rebase(opt, "lr", 0.2)
+        [0.2]
+        >>> sa.constant_schedule(opt, 0.5).get_last_lr()
+        [0.1]
+    """
+    binding_check_optimizer(optimizer)
+    slot = Slot(schedule_target)
+    groups = optimizer.param_groups
+    if values is not None:
+        new = _per_group(values, len(groups), schedule_target)
+        for index, value in enumerate(new):
+            check_value(value, schedule_target, index, None, "sa.rebase")
+    for index, group in enumerate(groups):
+        slot.read_float(group, index)
+    if values is not None:
+        slot.write_each(groups, new)
+    name = record_name(slot.key)
+    for group in groups:
+        current = _copy_value(group[slot.key])
+        if slot.index is not None and isinstance(group.get(name), (tuple, list)):
+            items = list(group[name])
+            if len(items) > slot.index:
+                items[slot.index] = current[slot.index]
+                current = tuple(items)
+        group[name] = current
+    return [_read_record(slot, g, i) for i, g in enumerate(groups)]
+
+
+def _per_group(values: Any, n_groups: int, target: str) -> list[float]:
+    if is_number(values):
+        return [_as_float(values)] * n_groups
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise TypeError(
+            f"values for {target!r} must be a number or one number per param group, got "
+            f"{type(values).__name__} {values!r}"
+        )
+    if len(values) != n_groups:
+        raise ValueError(
+            f"values for {target!r} has {len(values)} entries but the optimizer has {n_groups} "
+            f"param groups"
+        )
+    return [_as_float(v) if is_number(v) else v for v in values]
+
+
+def binding_check_optimizer(optimizer: Any) -> None:
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}; pass "
+            f"the optimizer whose param groups the schedule drives"
+        )
+    if not optimizer.param_groups:
+        raise ValueError("the optimizer has no param groups; nothing to schedule")
+
+
+def check_value(value: Any, target: str, group: int | None, step: int | None, owner: str) -> float:
+    """``value`` as a float if it may be written to ``target``; else a ValueError/TypeError.
+
+    The message names the schedule (``owner``), the key, the group and the step.
+    """
+    slot = f"param_groups[{group}][{target!r}]" if group is not None else repr(target)
+    where = f"{owner} computed {value!r} for {slot}"
+    where += f" at step {step}" if step is not None else ""
+    if isinstance(value, torch.Tensor):
+        if value.requires_grad:
+            raise TypeError(
+                f"{where}: a Tensor that requires grad would make the hyperparameter part of "
+                f"the autograd graph; return a float (value.item()) or a detached Tensor"
+            )
+        if value.numel() != 1 or value.is_complex() or value.dtype == torch.bool:
+            raise TypeError(f"{where}: only real numbers and one-element real Tensors are values")
+        number = float(value.item())
+    elif isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where}: only real numbers and one-element real Tensors are values")
+    else:
+        number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{where}: scheduled values must be finite; check the curve's arguments")
+    rule = _TORCH_RANGES.get(Slot(target).key)
+    if rule is not None:
+        low, high, inclusive = rule
+        if number < low or number > high or (not inclusive and number == high):
+            bound = f"[{low}, {high}]" if inclusive else f"[{low}, {high})"
+            raise ValueError(f"{where}: torch's optimizers accept {target!r} only in {bound}")
+    return number
+
+
+class Binding:
+    """A key of every param group of one optimizer, with recorded bases and guarded writes.
+
+    Args:
+        optimizer: the optimizer whose groups are driven.
+        target: ``"lr"``, ``"weight_decay"``, a custom key, or ``"betas[0]"``.
+        owner: how errors name the schedule (e.g. ``"CurveSchedule(CosineWarmup)"``).
+        default_value: creates the key in groups that lack it.
+
+    Attributes:
+        bases: the recorded base of every group, as floats.
+    """
+
+    __slots__ = (
+        "_float_groups",
+        "_groups",
+        "_high",
+        "_high_inclusive",
+        "_low",
+        "_pending",
+        "_tensor_groups",
+        "_tuple",
+        "bases",
+        "key",
+        "n_groups",
+        "optimizer",
+        "owner",
+        "slot",
+        "target",
+        "uniform_base",
+    )
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        target: str,
+        *,
+        owner: str,
+        default_value: float | torch.Tensor | None = None,
+    ) -> None:
+        if not isinstance(optimizer, Optimizer):
+            binding_check_optimizer(optimizer)
+        self.slot = slot = Slot(target)
+        if default_value is not None:
+            if slot.index is not None:
+                raise ValueError(
+                    f"default_value cannot create the tuple element {target!r}; create "
+                    f"{slot.key!r} with sa.extend_optimizer first"
+                )
+            extend_optimizer(optimizer, slot.key, default_value)  # type: ignore[arg-type]
+        binding_check_optimizer(optimizer)
+        self.optimizer = optimizer
+        self.target = target
+        self.key = slot.key
+        self.owner = owner
+        rule = _TORCH_RANGES.get(slot.key)
+        self._low, self._high, self._high_inclusive = rule or (-math.inf, math.inf, True)
+        self._tuple = slot.index is not None
+        self._groups: list[dict[str, Any]] | None = None
+        self._float_groups: list[dict[str, Any]] = []
+        self._tensor_groups: list[tuple[int, dict[str, Any]]] = []
+        bases, self._pending = recorded_bases(optimizer, slot)
+        self.set_bases(bases)
+        self.n_groups = len(bases)
+
+    def recorded(self) -> list[bool]:
+        """For every group: whether it held a record of the key before this binding."""
+        pending = {id(group) for group, _ in self._pending}
+        return [id(group) not in pending for group in self.optimizer.param_groups]
+
+    def adopt_records(self, records: Sequence[Any]) -> None:
+        """Record ``records[g]`` (instead of the value at attach time) for the groups that had
+        no record: what a torch scheduler recorded as its ``initial_lr`` on the adapter's
+        stand-in, so the record is the one torch would have written on a real optimizer."""
+        if self._tuple:
+            return
+        index_of = {id(g): i for i, g in enumerate(self.optimizer.param_groups)}
+        adopted = []
+        bases = list(self.bases)
+        for group, _ in self._pending:
+            i = index_of[id(group)]
+            record = records[i]
+            if is_number(record) and math.isfinite(_as_float(record)):
+                adopted.append((group, _copy_value(record)))
+                bases[i] = _as_float(record)
+            else:
+                adopted.append((group, _copy_value(group[self.key])))
+        self._pending = adopted
+        self.set_bases(bases)
+
+    def commit(self) -> None:
+        """Write the records of the groups that had none (after the first successful write)."""
+        name = record_name(self.key)
+        for group, record in self._pending:
+            group.setdefault(name, record)
+        self._pending = []
+
+    def set_bases(self, bases: list[float]) -> None:
+        """Use ``bases`` (one float per group) from now on (a loaded state dict's)."""
+        self.bases = bases
+        first = bases[0]
+        self.uniform_base: float | None = first if all(b == first for b in bases) else None
+
+    def describe_groups(self) -> str:
+        """The groups and their bases, for messages: ``group 0: 0.001, group 1: 0.0001``."""
+        return ", ".join(f"group {i}: {b!r}" for i, b in enumerate(self.bases))
+
+    # -- layout ------------------------------------------------------------------------------
+    def groups(self) -> list[dict[str, Any]]:
+        """The optimizer's param groups, checked against the layout the binding was made for."""
+        groups = self.optimizer.param_groups
+        if groups is not self._groups or len(groups) != self.n_groups:
+            self._relayout(groups)
+        return groups
+
+    def _relayout(self, groups: list[dict[str, Any]]) -> None:
+        if len(groups) != self.n_groups:
+            raise RuntimeError(
+                f"the optimizer now has {len(groups)} param groups but {self.owner} of "
+                f"{self.target!r} was built for {self.n_groups}; create schedules after the "
+                f"last add_param_group() (or rebuild them and load their state dicts)"
+            )
+        key = self.key
+        floats, tensors = [], []
+        for index, group in enumerate(groups):
+            if key not in group:
+                raise RuntimeError(
+                    f"param_groups[{index}] no longer holds {key!r}, which {self.owner} drives"
+                )
+            current = group[key]
+            if self._tuple:
+                continue
+            if isinstance(current, torch.Tensor):
+                tensors.append((index, group))
+            else:
+                floats.append(group)
+        # ``optimizer.load_state_dict`` replaces the list and every group dict (and loads new
+        # Tensors): the identity check above notices it and the layout is read again.
+        self._groups = groups
+        self._float_groups = floats
+        self._tensor_groups = tensors
+
+    # -- the guarded writes --------------------------------------------------------------------
+    def _bad(self, values: Sequence[Any], step: int | None) -> None:
+        """Raise the error for the first of ``values`` that may not be written."""
+        for index, value in enumerate(values):
+            check_value(value, self.target, index, step, self.owner)
+        raise AssertionError("unreachable: _bad found no bad value")  # pragma: no cover
+
+    def _in_range(self, low: float, high: float) -> bool:
+        # NaN fails every comparison; inf fails the finiteness test.
+        if not (self._low <= low and high <= self._high and low - low == 0.0 == high - high):
+            return False
+        return self._high_inclusive or high < self._high
+
+    def write_scaled(self, lam: float, step: int | None) -> None:
+        """Write ``base_g × lam`` into every group ``g`` (a multiplier curve's step)."""
+        if type(lam) is not float:
+            lam = check_value(lam, self.target, None, step, self.owner)
+        uniform = self.uniform_base
+        if uniform is not None:
+            self.write_same(uniform * lam, step)
+            return
+        values = [base * lam for base in self.bases]
+        self.write_each(values, step)
+
+    def write_same(self, value: float, step: int | None) -> None:
+        """Write one ``value`` into every group."""
+        if type(value) is not float or not self._in_range(value, value):
+            value = check_value(value, self.target, None, step, self.owner)
+            if not self._in_range(value, value):
+                self._bad([value] * self.n_groups, step)
+        groups = self.groups()
+        if self._tuple:
+            self.slot.write_same(groups, value)
+            return
+        key = self.key
+        for group in self._float_groups:
+            group[key] = value
+        for _, group in self._tensor_groups:
+            group[key].fill_(value)
+
+    def write_each(self, values: Sequence[Any], step: int | None) -> list[float]:
+        """Write ``values[g]`` into group ``g``; returns them as floats."""
+        if len(values) != self.n_groups:
+            raise ValueError(
+                f"{self.owner} computed {len(values)} values for {self.target!r} but the "
+                f"optimizer has {self.n_groups} param groups"
+            )
+        floats: list[float] = []
+        for index, value in enumerate(values):
+            if type(value) is not float or value - value != 0.0:  # not a float, NaN or inf
+                value = check_value(value, self.target, index, step, self.owner)
+            floats.append(value)
+        if not self._in_range(min(floats), max(floats)):
+            self._bad(floats, step)
+        groups = self.groups()
+        if self._tuple:
+            self.slot.write_each(groups, floats)
+            return floats
+        key = self.key
+        for group, value in zip(groups, floats):
+            current = group[key]
+            if type(current) is float or not isinstance(current, torch.Tensor):
+                group[key] = value
+            else:
+                current.fill_(value)
+        return floats
+
+    def read(self) -> list[float]:
+        """The key's current value in every group, as floats."""
+        return [self.slot.read_float(g, i) for i, g in enumerate(self.groups())]
