@@ -198,15 +198,52 @@ def test_write_scaled_is_write_each_of_the_products() -> None:
     assert tuples[0]["b"] == (1.5, 2.0)
 
 
-def test_a_tensor_swapped_in_later_is_still_filled_in_place(
+def test_values_turned_into_tensors_later_are_still_filled_in_place(
     two_group_sgd: torch.optim.SGD,
 ) -> None:
-    """The fast path for floats never replaces a Tensor that a user put in between steps."""
+    """The usual loop that turns every value into a Tensor (for torch.compile) after the
+    schedule exists: the cached layout notices, and the Tensors are filled, never replaced."""
     same = sa.linear_schedule_with_warmup(two_group_sgd, 1.0, 0.0, 0, 10)
     same.step()
-    swapped = torch.tensor(0.5, dtype=torch.float64)
-    two_group_sgd.param_groups[1]["lr"] = swapped
+    swapped = [torch.tensor(0.5, dtype=torch.float64) for _ in two_group_sgd.param_groups]
+    for group, tensor in zip(two_group_sgd.param_groups, swapped):
+        group["lr"] = tensor
     same.step()
-    assert two_group_sgd.param_groups[1]["lr"] is swapped
-    assert swapped.item() == pytest.approx(0.01 * 0.8)
-    assert two_group_sgd.param_groups[0]["lr"] == pytest.approx(0.1 * 0.8)
+    assert [g["lr"] for g in two_group_sgd.param_groups] == swapped  # the same objects
+    assert all(g["lr"] is t for g, t in zip(two_group_sgd.param_groups, swapped))
+    assert [t.item() for t in swapped] == pytest.approx([0.1 * 0.8, 0.01 * 0.8])
+
+
+@pytest.mark.parametrize("position", [0, -1])
+def test_one_value_turned_into_a_tensor_in_the_first_or_last_group_is_noticed(
+    position: int,
+) -> None:
+    params = [torch.nn.Parameter(torch.zeros(1)) for _ in range(4)]
+    opt = torch.optim.SGD([{"params": [p]} for p in params], lr=0.1)
+    s = sa.linear_schedule_with_warmup(opt, 1.0, 0.0, 0, 10)
+    s.step()
+    swapped = torch.tensor(0.5, dtype=torch.float64)
+    opt.param_groups[position]["lr"] = swapped
+    s.step()
+    assert opt.param_groups[position]["lr"] is swapped
+    assert swapped.item() == pytest.approx(0.1 * 0.8)
+
+
+def test_tensor_values_stay_in_place_across_optimizer_load_state_dict() -> None:
+    """load_state_dict replaces the group dicts and loads new Tensors: those are filled."""
+    params = [torch.nn.Parameter(torch.zeros(1)) for _ in range(2)]
+    make = lambda: torch.optim.Adam(  # noqa: E731
+        [
+            {"params": [params[0]], "lr": torch.tensor(0.01)},
+            {"params": [params[1]], "lr": torch.tensor(0.02)},
+        ]
+    )
+    opt = make()
+    s = sa.linear_schedule_with_warmup(opt, 1.0, 0.0, 0, 10)
+    s.step()
+    saved = opt.state_dict()
+    opt.load_state_dict(saved)  # new dicts, new Tensors
+    loaded = [g["lr"] for g in opt.param_groups]
+    s.step()
+    assert all(g["lr"] is t for g, t in zip(opt.param_groups, loaded))
+    assert [t.item() for t in loaded] == pytest.approx([0.01 * 0.8, 0.02 * 0.8])

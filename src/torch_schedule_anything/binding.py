@@ -246,12 +246,20 @@ class Binding:
     """
 
     __slots__ = (
+        "_element",
+        "_first",
         "_float_groups",
+        "_float_pairs",
         "_groups",
         "_high",
         "_high_inclusive",
+        "_last",
         "_low",
+        "_max_base",
+        "_min_base",
+        "_other_groups",
         "_pending",
+        "_plain",
         "_tensor_groups",
         "_tuple",
         "bases",
@@ -290,9 +298,15 @@ class Binding:
         rule = _TORCH_RANGES.get(slot.key)
         self._low, self._high, self._high_inclusive = rule or (-math.inf, math.inf, True)
         self._tuple = slot.index is not None
+        self._element = slot.index or 0
         self._groups: list[dict[str, Any]] | None = None
         self._float_groups: list[dict[str, Any]] = []
+        self._float_pairs: list[tuple[dict[str, Any], float]] = []
         self._tensor_groups: list[tuple[int, dict[str, Any]]] = []
+        self._other_groups: list[tuple[int, dict[str, Any]]] = []
+        self._plain: type = float
+        self._first: dict[str, Any] = {}
+        self._last: dict[str, Any] = {}
         bases, self._pending = recorded_bases(optimizer, slot)
         self.set_bases(bases)
         self.n_groups = len(bases)
@@ -334,6 +348,9 @@ class Binding:
         self.bases = bases
         first = bases[0]
         self.uniform_base: float | None = first if all(b == first for b in bases) else None
+        self._min_base = min(bases)
+        self._max_base = max(bases)
+        self._groups = None  # the cached layout pairs groups with bases: read it again
 
     def describe_groups(self) -> str:
         """The groups and their bases, for messages: ``group 0: 0.001, group 1: 0.0001``."""
@@ -343,7 +360,16 @@ class Binding:
     def groups(self) -> list[dict[str, Any]]:
         """The optimizer's param groups, checked against the layout the binding was made for."""
         groups = self.optimizer.param_groups
-        if groups is not self._groups or len(groups) != self.n_groups:
+        # The layout is cached: a new list (``optimizer.load_state_dict`` replaces the list,
+        # every group dict and their Tensors), a new group, or a value that is no longer of
+        # the type the cache expects in the first or the last plain-float group (the loop that
+        # turns every value into a Tensor for torch.compile) makes it read again.
+        if (
+            groups is not self._groups
+            or len(groups) != self.n_groups
+            or type(self._first[self.key]) is not self._plain
+            or type(self._last[self.key]) is not self._plain
+        ):
             self._relayout(groups)
         return groups
 
@@ -354,16 +380,22 @@ class Binding:
                 f"{self.target!r} was built for {self.n_groups}; create schedules after the "
                 f"last add_param_group() (or rebuild them and load their state dicts)"
             )
-        key = self.key
-        floats, tensors = [], []
+        key, element = self.key, self.slot.index
+        floats, tensors, others = [], [], []
         for index, group in enumerate(groups):
             if key not in group:
                 raise RuntimeError(
                     f"param_groups[{index}] no longer holds {key!r}, which {self.owner} drives"
                 )
             current = group[key]
-            if self._tuple:
-                continue
+            if element is not None:  # a tuple element: a float in a pair is rebuilt fast
+                if not isinstance(current, tuple):
+                    others.append((index, group))
+                    continue
+                current = current[element]
+                if len(group[key]) != 2 and not isinstance(current, torch.Tensor):
+                    others.append((index, group))
+                    continue
             if isinstance(current, torch.Tensor):
                 tensors.append((index, group))
             else:
@@ -372,7 +404,15 @@ class Binding:
         # Tensors): the identity check above notices it and the layout is read again.
         self._groups = groups
         self._float_groups = floats
+        index_of = {id(g): i for i, g in enumerate(groups)}
+        self._float_pairs = [(g, self.bases[index_of[id(g)]]) for g in floats]
         self._tensor_groups = tensors
+        self._other_groups = others
+        # Probes for a value replaced by a Tensor (see ``groups``): the first and the last
+        # group written as a plain float (or a float pair); a dummy when there is none.
+        self._plain = tuple if self._tuple else float
+        self._first = floats[0] if floats else {key: self._plain()}
+        self._last = floats[-1] if floats else self._first
 
     # -- the guarded writes --------------------------------------------------------------------
     def _bad(self, values: Sequence[Any], step: int | None) -> None:
@@ -388,15 +428,39 @@ class Binding:
         return self._high_inclusive or high < self._high
 
     def write_scaled(self, lam: float, step: int | None) -> None:
-        """Write ``base_g × lam`` into every group ``g`` (a multiplier curve's step)."""
+        """Write ``base_g × lam`` into every group ``g`` (a multiplier curve's step).
+
+        The check costs O(1): the values are linear in the base, so the smallest and largest
+        of them are ``lam`` times the smallest and largest base.
+        """
         if type(lam) is not float:
             lam = check_value(lam, self.target, None, step, self.owner)
         uniform = self.uniform_base
         if uniform is not None:
             self.write_same(uniform * lam, step)
             return
-        values = [base * lam for base in self.bases]
-        self.write_each(values, step)
+        if lam >= 0.0:
+            low, high = lam * self._min_base, lam * self._max_base
+        else:
+            low, high = lam * self._max_base, lam * self._min_base
+        if not self._in_range(low, high):
+            self._bad([base * lam for base in self.bases], step)
+        self.groups()
+        key, bases = self.key, self.bases
+        if self._tuple:
+            i = self._element
+            for group, base in self._float_pairs:
+                current = group[key]
+                group[key] = (base * lam, current[1]) if i == 0 else (current[0], base * lam)
+            for index, group in self._tensor_groups:
+                group[key][i].fill_(bases[index] * lam)
+            for index, group in self._other_groups:
+                self.slot.write(group, bases[index] * lam)
+            return
+        for group, base in self._float_pairs:
+            group[key] = base * lam
+        for index, group in self._tensor_groups:
+            group[key].fill_(bases[index] * lam)
 
     def write_same(self, value: float, step: int | None) -> None:
         """Write one ``value`` into every group."""
@@ -404,11 +468,21 @@ class Binding:
             value = check_value(value, self.target, None, step, self.owner)
             if not self._in_range(value, value):
                 self._bad([value] * self.n_groups, step)
-        groups = self.groups()
-        if self._tuple:
-            self.slot.write_same(groups, value)
-            return
+        self.groups()
         key = self.key
+        if self._tuple:
+            # _float_groups hold pairs such as betas: rebuilt directly, 4x faster than slicing
+            if self._element == 0:
+                for group in self._float_groups:
+                    group[key] = (value, group[key][1])
+            else:
+                for group in self._float_groups:
+                    group[key] = (group[key][0], value)
+            for _, group in self._tensor_groups:
+                group[key][self._element].fill_(value)
+            for _, group in self._other_groups:
+                self.slot.write(group, value)
+            return
         for group in self._float_groups:
             group[key] = value
         for _, group in self._tensor_groups:
