@@ -17,6 +17,7 @@ import torch
 __all__ = [
     "check_boundaries",
     "check_choice",
+    "check_finite",
     "check_positive",
     "check_real",
     "check_step",
@@ -50,6 +51,19 @@ def check_real(name: str, value: Any) -> float:
     if not math.isfinite(out):
         raise ValueError(f"{name} must be finite, got {out!r}")
     return out
+
+
+def check_finite(expression: str, value: float, fix: str) -> float:
+    """Return ``value`` if it is finite; else a ValueError naming ``expression`` and the fix.
+
+    Curves call it at construction on the extreme intermediate values of their formula, so
+    arguments that overflow fail there, not at some step of a long run.
+    """
+    if not math.isfinite(value):
+        raise ValueError(
+            f"{expression} is {value!r}: the curve's values would not be finite. {fix}"
+        )
+    return value
 
 
 def check_positive(name: str, value: Any, *, allow_zero: bool = False) -> float:

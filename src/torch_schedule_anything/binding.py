@@ -222,7 +222,9 @@ def check_value(value: Any, target: str, group: int | None, step: int | None, ow
     else:
         number = float(value)
     if not math.isfinite(number):
-        raise ValueError(f"{where}: scheduled values must be finite; check the curve's arguments")
+        raise ValueError(
+            f"{where}: scheduled values must be finite (check the schedule's arguments)"
+        )
     rule = _TORCH_RANGES.get(Slot(target).key)
     if rule is not None:
         low, high, inclusive = rule

@@ -7,6 +7,9 @@ One **entry** is a mapping:
 ``schedule_target`` the param-group key to drive; default ``"lr"``
 ``default_value``   optional: creates the key in param groups that lack it
 ``params``          optional: a mapping of the curve's parameters
+``one_value_for_    optional (default ``false``): allow an absolute curve on param groups
+all_groups``        whose values differ; otherwise use ``curve: multiplier`` with
+                    ``params: {curve: {name: ..., params: ...}}`` for one curve per group base
 =================== ========================================================================
 
 The curve's parameters go under ``params``, **or** inline next to ``curve`` when there is no
@@ -27,17 +30,18 @@ from typing import Any
 
 from torch.optim import Optimizer
 
+from .binding import Binding
 from .curves.base import Curve
 from .errors import LookupKeyError
 from .param_groups import Slot
 from .registry import build_curve, list_curves
-from .schedule import CurveSchedule
+from .schedule import CurveSchedule, check_one_value
 from .synchronizer import SynchronousSchedule
 
 __all__ = ["ENTRY_KEYS", "schedule_from_config"]
 
 #: The keys an entry may hold besides inline curve parameters.
-ENTRY_KEYS = ("curve", "schedule_target", "default_value", "params")
+ENTRY_KEYS = ("curve", "schedule_target", "default_value", "params", "one_value_for_all_groups")
 
 
 def _describe(position: int | None, target: Any) -> str:
@@ -88,11 +92,13 @@ def _split_entry(entry: Mapping[str, Any], where: str) -> tuple[str, str, Any, d
 class _Parsed:
     """One entry, checked, with its curve built (nothing written to the optimizer yet)."""
 
-    __slots__ = ("curve", "default_value", "name", "target", "where")
+    __slots__ = ("curve", "default_value", "name", "one_value", "target", "where")
 
-    def __init__(self, where: str, name: str, curve: Curve, target: Any, default: Any) -> None:
+    def __init__(
+        self, where: str, name: str, curve: Curve, target: Any, default: Any, one_value: bool
+    ) -> None:
         self.where, self.name, self.curve = where, name, curve
-        self.target, self.default_value = target, default
+        self.target, self.default_value, self.one_value = target, default, one_value
 
 
 def _parse(entry: Any, position: int | None) -> _Parsed:
@@ -104,14 +110,25 @@ def _parse(entry: Any, position: int | None) -> _Parsed:
         )
     where = _describe(position, entry.get("schedule_target", "lr"))
     name, target, default_value, params = _split_entry(entry, where)
+    one_value = entry.get("one_value_for_all_groups", False)
+    if not isinstance(one_value, bool):
+        raise TypeError(
+            f"{where}: 'one_value_for_all_groups' must be true or false, got "
+            f"{type(one_value).__name__} {one_value!r}"
+        )
     with _naming(where, name):
-        return _Parsed(where, name, build_curve(name, params), target, default_value)
+        curve = build_curve(name, params)
+        return _Parsed(where, name, curve, target, default_value, one_value)
 
 
 def _build(optimizer: Optimizer, parsed: _Parsed) -> CurveSchedule:
     with _naming(parsed.where, parsed.name):
         return CurveSchedule(
-            optimizer, parsed.curve, parsed.target, default_value=parsed.default_value
+            optimizer,
+            parsed.curve,
+            parsed.target,
+            default_value=parsed.default_value,
+            one_value_for_all_groups=parsed.one_value,
         )
 
 
@@ -124,6 +141,10 @@ def _check_target_present(optimizer: Optimizer, parsed: _Parsed) -> None:
         for index, group in enumerate(optimizer.param_groups):
             if slot.key not in group:
                 raise LookupKeyError(slot.missing_message(group, index))
+        if parsed.curve.absolute and not parsed.one_value:
+            # Reads the recorded bases without writing anything.
+            binding = Binding(optimizer, parsed.target, owner="config")
+            check_one_value(parsed.curve, binding, parsed.one_value)
 
 
 @contextmanager

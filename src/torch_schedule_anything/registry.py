@@ -235,6 +235,7 @@ def build_curve(name: str, params: dict[str, Any]) -> Curve:
 def schedule(
     optimizer: Optimizer,
     curve: str | Curve | Callable[[int], float],
+    /,
     schedule_target: str = "lr",
     *,
     default_value: float | None = None,
@@ -252,7 +253,8 @@ def schedule(
         one_value_for_all_groups: allow an absolute curve on groups whose values differ
             (see :class:`~torch_schedule_anything.CurveSchedule`); otherwise use the curve's
             multiplier form, e.g. ``sa.schedule(opt, "multiplier", curve={"name": ...})``.
-        **params: the curve's parameters when ``curve`` is a name.
+        **params: the curve's parameters when ``curve`` is a name (``optimizer`` and
+            ``curve`` are positional-only, so a curve parameter may be called ``curve``).
 
     Example:
         >>> import torch, torch_schedule_anything as sa

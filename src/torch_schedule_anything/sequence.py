@@ -247,7 +247,7 @@ class SequentialSchedule(LRScheduler):
         )
 
         self._active = 0
-        self._write(0)
+        self._write(0, 0)
         binding.commit()
         self.last_epoch = 0
         self._step_count = 1
@@ -303,11 +303,11 @@ class SequentialSchedule(LRScheduler):
         """The phases: curves, and the torch schedulers built from the factories."""
         return [p.curve if isinstance(p, _CurvePhase) else p.scheduler for p in self._phases]
 
-    def _write(self, t: int) -> None:
-        """Write phase ``self._active``'s value for step ``t`` into the real param groups."""
-        phase = self._phases[self._active]
+    def _write(self, t: int, index: int) -> None:
+        """Write phase ``index``'s value for step ``t`` into the real param groups."""
+        phase = self._phases[index]
         if isinstance(phase, _CurvePhase):
-            lam = phase.fn(t - self._starts[self._active])
+            lam = phase.fn(t - self._starts[index])
             if phase.curve.absolute:
                 values = [lam] * self._n_groups
             else:
@@ -334,12 +334,9 @@ class SequentialSchedule(LRScheduler):
         if epoch is not None:
             self._jump(check_step(epoch))
             return
-        self._step_count += 1
         t = self.last_epoch + 1
-        self.last_epoch = t
         index = self.phase_index(t)
         if index != self._active:  # a seam: the next phase shows its own step 0
-            self._active = index
             self._check_seam(index)
         else:
             phase = self._phases[index]
@@ -349,7 +346,10 @@ class SequentialSchedule(LRScheduler):
                         phase.scheduler.step(metrics)
                 else:
                     phase.scheduler.step()
-        self._write(t)
+        self._write(t, index)  # checks the values first: a rejected step leaves the step as is
+        self._active = index
+        self.last_epoch = t
+        self._step_count += 1
         if t > self._warn_after:
             self._warn_past_horizon(t)
 
@@ -364,10 +364,10 @@ class SequentialSchedule(LRScheduler):
                 f"phase(s) {torch_phases}, which are stateful and cannot jump; call step() "
                 f"once per step (or save and load a state dict)"
             )
+        self._write(t, index)
         self._step_count += 1
         self.last_epoch = t
         self._active = index
-        self._write(t)
 
     def _warn_past_horizon(self, t: int) -> None:
         self._warn_after = NEVER
@@ -480,7 +480,7 @@ class SequentialSchedule(LRScheduler):
         self.last_epoch = t
         self._step_count = int(state_dict.get("_step_count", t + 1))
         self._active = self.phase_index(t)
-        self._write(t)
+        self._write(t, self._active)
 
     def __repr__(self) -> str:
         inner = ", ".join(

@@ -17,6 +17,7 @@ Two kinds exist, and the kind is a property of the curve, not of the caller:
 from __future__ import annotations
 
 import abc
+import numbers
 from collections.abc import Iterable
 from typing import Any, ClassVar, Union
 
@@ -141,7 +142,14 @@ class FunctionCurve(Curve):
         self.fn = fn
 
     def __call__(self, step: int) -> float:
-        return float(self.fn(step))
+        value = self.fn(step)
+        if type(value) is float:
+            return value
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            return float(value)
+        # Anything else (a Tensor, a complex number, None) is returned as is: the schedule's
+        # value check rejects it with a message naming the key, the group and the step.
+        return value  # type: ignore[no-any-return]
 
     def spec(self) -> dict[str, Any]:
         qualname = getattr(self.fn, "__qualname__", type(self.fn).__qualname__)

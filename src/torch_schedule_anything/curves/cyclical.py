@@ -24,11 +24,12 @@ The cosines here are **half-waves** ``½(1 + cos πx)`` (torch's), not the quart
 from __future__ import annotations
 
 import math
+import sys
 from typing import ClassVar
 
 import torch
 
-from .._validation import check_choice, check_positive, check_real, check_step_count
+from .._validation import check_choice, check_finite, check_positive, check_real, check_step_count
 from .base import AbsoluteCurve, StepsLike, as_steps
 
 __all__ = [
@@ -125,6 +126,14 @@ class CyclicLR(AbsoluteCurve):
         self.step_size, self.step_size_down, down = _step_sizes(step_size, step_size_down)
         self.mode = check_choice("mode", mode, _MODES)
         self.gamma = check_positive("gamma", gamma)
+        if self.mode == "exp_range" and self.gamma > 1.0:
+            raise ValueError(
+                f"gamma={self.gamma!r} > 1 with mode='exp_range' makes the amplitude grow as "
+                f"gamma**t without bound (it overflows at step "
+                f"{math.ceil(math.log(sys.float_info.max) / math.log(self.gamma))}); use "
+                f"gamma <= 1 (a decay, the usual exp_range), or mode='triangular'"
+            )
+        check_finite("max_lr − base_lr", self.max_lr - self.base_lr, "Use smaller values.")
         self._wave = _Triangle(self.step_size, down)
 
     def __call__(self, step: int) -> float:
@@ -182,8 +191,15 @@ class ExponentialCyclicLR(AbsoluteCurve):
         self.max_lr = check_positive("max_lr", max_lr)
         self.step_size, self.step_size_down, down = _step_sizes(step_size, step_size_down)
         self.gamma = check_positive("gamma", gamma)
+        if self.gamma > 1.0:
+            raise ValueError(
+                f"gamma={self.gamma!r} > 1 makes the log-amplitude grow as gamma**t without "
+                f"bound, so the values overflow; use gamma <= 1 (1 keeps every cycle equal)"
+            )
         self._wave = _Triangle(self.step_size, down)
-        self._log_ratio = math.log(self.max_lr / self.base_lr)
+        self._log_ratio = check_finite(
+            "log(max_lr / base_lr)", math.log(self.max_lr / self.base_lr), "Use closer values."
+        )
 
     def __call__(self, step: int) -> float:
         _, s = self._wave.scalar(step)
@@ -379,6 +395,11 @@ class OneCycleMomentum(_OneCycle):
         self._setup_timing(total_steps, pct_start, anneal_strategy)
         self.base_momentum = check_real("base_momentum", base_momentum)
         self.max_momentum = check_real("max_momentum", max_momentum)
+        check_finite(
+            "max_momentum − base_momentum",
+            self.max_momentum - self.base_momentum,
+            "Use smaller values.",
+        )
         self._v = (self.max_momentum, self.base_momentum, self.max_momentum)
 
     def _anchors(self) -> tuple[float, float, float]:
@@ -419,6 +440,7 @@ class CosineAnnealingWarmRestarts(AbsoluteCurve):
     def __init__(self, max_lr: float, min_lr: float, t_0: int, t_mult: int = 2) -> None:
         self.max_lr = check_real("max_lr", max_lr)
         self.min_lr = check_real("min_lr", min_lr)
+        check_finite("max_lr − min_lr", self.max_lr - self.min_lr, "Use smaller values.")
         self.t_0 = check_step_count("t_0", t_0, minimum=1)
         self.t_mult = check_step_count("t_mult", t_mult, minimum=1)
         if self.t_mult > 1:

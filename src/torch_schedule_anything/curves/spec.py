@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import torch
 
-from .._validation import check_positive, check_real, check_step_count
+from .._validation import check_finite, check_positive, check_real, check_step_count
 from .base import Curve, StepsLike, as_steps
 
 __all__ = [
@@ -95,6 +95,20 @@ class _WarmupThenAnneal(Curve):
         self.warmup_multiplier = check_real("warmup_multiplier", warmup_multiplier)
         exponent = self.fixed_exponent if self.fixed_exponent is not None else polynomial_exponent
         self.polynomial_exponent = check_positive("polynomial_exponent", exponent)
+        W, A, R, L = (
+            self.warmup_to_value,
+            anneal_to_value,
+            self.warmup_multiplier,
+            self.num_warmup_steps,
+        )
+        fix = "Use smaller values."
+        if self.inverse and L:
+            check_finite("warmup_to_value × warmup_multiplier", W * R, fix)
+            check_finite("warmup_multiplier − 1", R - 1, fix)
+        elif L:
+            check_finite("warmup_to_value × (num_warmup_steps − 1)", W * (L - 1), fix)
+        if self.shape != "constant":
+            check_finite("warmup_to_value − anneal_to_value", W - A, fix)
 
     @property
     def horizon(self) -> int:

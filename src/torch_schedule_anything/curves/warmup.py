@@ -32,7 +32,7 @@ from typing import ClassVar
 
 import torch
 
-from .._validation import check_positive, check_real, check_step_count
+from .._validation import check_finite, check_positive, check_real, check_step_count
 from .base import AbsoluteCurve, StepsLike, as_steps
 
 __all__ = [
@@ -42,6 +42,14 @@ __all__ = [
     "LinearWarmup",
     "WarmupWithDecay",
 ]
+
+
+def _check_warmup_product(base_lr: float, warmup_steps: int) -> None:
+    """``B·t`` for ``t < L`` is computed before the division: it must not overflow."""
+    if warmup_steps:
+        check_finite(
+            "base_lr × (warmup_steps − 1)", base_lr * (warmup_steps - 1), "Use a smaller base_lr."
+        )
 
 
 class _WarmupToBase(AbsoluteCurve):
@@ -56,6 +64,7 @@ class _WarmupToBase(AbsoluteCurve):
     def __init__(self, base_lr: float, warmup_steps: int) -> None:
         self.base_lr = check_real("base_lr", base_lr)
         self.warmup_steps = check_step_count("warmup_steps", warmup_steps)
+        _check_warmup_product(self.base_lr, self.warmup_steps)
 
     @property
     def horizon(self) -> int:
@@ -204,6 +213,8 @@ class WarmupWithDecay(AbsoluteCurve):
         self.warmup_steps = check_step_count("warmup_steps", warmup_steps)
         self.total_steps = check_step_count("total_steps", total_steps)
         self.min_lr = check_real("min_lr", min_lr)
+        _check_warmup_product(self.base_lr, self.warmup_steps)
+        check_finite("base_lr − min_lr", self.base_lr - self.min_lr, "Use smaller values.")
         if self.warmup_steps > self.total_steps:
             raise ValueError(
                 f"warmup_steps ({self.warmup_steps}) must be <= total_steps "
