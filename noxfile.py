@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck", "integration"]
+nox.options.sessions = ["tests", "lint", "typecheck", "integration", "v1"]
 nox.options.error_on_missing_interpreters = False
 
 # torch first, pinned: an unpinned torch in a fresh venv pulls GBs of CUDA wheels.
@@ -52,8 +52,16 @@ def integration(session: nox.Session) -> None:
     session.run("pytest", "tests/integration", "-m", "integration", *session.posargs)
 
 
+@nox.session
+def v1(session: nox.Session) -> None:
+    """ScheduleAnything 1.2.3's own test suite (from its sdist on PyPI) against this package."""
+    _install_project(session)
+    session.run("python", "tests/data/run_v1_suite.py", *session.posargs)
+
+
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """The step-cost benchmark (prints Markdown tables; not run by ``nox`` alone)."""
+    """The step-cost benchmarks (print Markdown tables; not run by ``nox`` alone)."""
     _install_project(session)
+    session.run("python", "benchmarks/bench_binding.py", "--markdown")
     session.run("python", "benchmarks/bench_step.py", *session.posargs)
