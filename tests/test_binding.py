@@ -507,3 +507,44 @@ def test_any_order_of_attach_reattach_rebuild_resume_gives_the_uninterrupted_val
             opt.load_state_dict(state[0])
             schedule.load_state_dict(state[1])
         assert values(opt) + values(opt, "weight_decay") == expected[t], (t, kind)
+
+
+SEQUENTIAL_LR_PHASES: dict[str, Callable[[torch.optim.Optimizer], Any]] = {
+    "CurveSchedule(momentum)": lambda o: sa.constant_schedule(o, 0.5, "momentum"),
+    "AdaptedSchedule(momentum)": lambda o: sa.arbitrary_schedule_factory(
+        o, lambda s: StepLR(s, 2), schedule_target="momentum"
+    ),
+    "SequentialSchedule": lambda o: sa.warmup_then(
+        o, Multiplier(LinearWarmup(1.0, 2)), Multiplier(LinearWarmup(1.0, 1))
+    ),
+    "SynchronousSchedule": lambda o: sa.SynchronousSchedule([sa.constant_schedule(o, 0.5)]),
+    "CurveScheduler": lambda o: sa.SchedulerBase.from_curve(o, lambda t: 0.5),
+}
+
+
+@pytest.mark.parametrize("name", list(SEQUENTIAL_LR_PHASES))
+def test_torch_sequential_lr_refuses_what_it_cannot_run_before_changing_a_step(
+    name: str,
+) -> None:
+    opt = three_groups()
+    first = SEQUENTIAL_LR_PHASES[name](opt)
+    second = sa.constant_schedule(opt, 0.25)
+    steps = (first.last_epoch, second.last_epoch)
+    with pytest.raises(TypeError, match=r"SequentialLR cannot run .*sa\.sequential"):
+        SequentialLR(opt, [first, second], milestones=[3])
+    assert (first.last_epoch, second.last_epoch) == steps
+
+
+def test_torch_sequential_lr_over_adapted_lr_schedulers_equals_torch() -> None:
+    ours, theirs = three_groups(), three_groups()
+    a = sa.arbitrary_schedule_factory(ours, lambda o: LambdaLR(o, lambda t: 0.5 + t / 10))
+    b = sa.arbitrary_schedule_factory(ours, lambda o: StepLR(o, 2, 0.5))
+    sequential = SequentialLR(ours, [a, b], milestones=[3])
+    reference = SequentialLR(
+        theirs, [LambdaLR(theirs, lambda t: 0.5 + t / 10), StepLR(theirs, 2, 0.5)], [3]
+    )
+    assert values(ours) == values(theirs)
+    for _ in range(8):
+        sequential.step()
+        reference.step()
+        assert values(ours) == values(theirs)

@@ -76,7 +76,7 @@ if TYPE_CHECKING:
     from .registry import get_curve, get_handler, list_curves, list_handlers
     from .sequence import SequentialSchedule, sequential, warmup_then
 
-__version__ = "2.0.0"
+__version__ = "2.1.0"
 
 __all__ = [
     "AbsoluteCurve",

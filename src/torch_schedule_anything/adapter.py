@@ -22,7 +22,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .binding import Binding
+from .binding import Binding, refuse_torch_composite
 from .errors import add_note
 
 __all__ = ["AdaptedSchedule", "ParamGroupAdapter", "arbitrary_schedule_factory"]
@@ -171,6 +171,32 @@ class AdaptedSchedule(LRScheduler):
         adapter = self.adapter
         adapter.pull()
         self.scheduler.step(*args, **kwargs)
+        adapter.push(getattr(self.scheduler, "last_epoch", None))
+
+    def _initial_step(self) -> None:
+        # torch's SequentialLR: on 'lr' the foreign scheduler runs as it would alone.
+        self._run_private("_initial_step")
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        self._run_private("_update_lr", epoch)
+
+    @property
+    def _schedulers(self) -> Any:
+        # SequentialLR probes hasattr(phase, "_schedulers") before it undoes a phase's step.
+        self._check_torch_composite("_initial_step")
+        raise AttributeError("_schedulers")
+
+    def _check_torch_composite(self, method: str) -> None:
+        if self.schedule_target != "lr" or not hasattr(self.scheduler, method):
+            refuse_torch_composite(
+                f"an adapted {type(self.scheduler).__name__} of {self.schedule_target!r}"
+            )
+
+    def _run_private(self, method: str, *args: Any) -> None:
+        self._check_torch_composite(method)
+        adapter = self.adapter
+        adapter.pull()
+        getattr(self.scheduler, method)(*args)
         adapter.push(getattr(self.scheduler, "last_epoch", None))
 
     def get_last_lr(self) -> list[float]:  # type: ignore[override]

@@ -44,7 +44,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
-from .binding import Binding, check_value
+from .binding import Binding, RefusesTorchSequentialLR, check_value
 from .curves.base import Curve
 from .schedule import as_curve, check_one_value
 
@@ -112,7 +112,7 @@ class _SchedulerMeta(abc.ABCMeta):
         return instance
 
 
-class SchedulerBase(LRScheduler, metaclass=_SchedulerMeta):
+class SchedulerBase(RefusesTorchSequentialLR, LRScheduler, metaclass=_SchedulerMeta):
     """A stateless scheduler of any param-group field; subclass it, override one method.
 
     The training loop passes the number of optimizer updates done so far::

@@ -27,14 +27,21 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import torch
 from torch.optim import Optimizer
 
 from .param_groups import Slot, extend_optimizer, is_number
 
-__all__ = ["Binding", "check_value", "rebase", "record_name"]
+__all__ = [
+    "Binding",
+    "RefusesTorchSequentialLR",
+    "check_value",
+    "rebase",
+    "record_name",
+    "refuse_torch_composite",
+]
 
 #: The range torch's own optimizers accept for a key: ``(low, high, high_inclusive)``.
 _TORCH_RANGES: dict[str, tuple[float, float, bool]] = {
@@ -151,7 +158,7 @@ def rebase(
         >>> sa.constant_schedule(opt, 0.5).get_last_lr()
         [0.1]
     """
-    binding_check_optimizer(optimizer)
+    _check_optimizer(optimizer)
     slot = Slot(schedule_target)
     groups = optimizer.param_groups
     if values is not None:
@@ -190,7 +197,44 @@ def _per_group(values: Any, n_groups: int, target: str) -> list[float]:
     return [_as_float(v) if is_number(v) else v for v in values]
 
 
-def binding_check_optimizer(optimizer: Any) -> None:
+def refuse_torch_composite(owner: str) -> NoReturn:
+    """The error for torch's ``SequentialLR`` over a schedule that cannot run inside it.
+
+    ``SequentialLR`` drives ``lr`` only (it resets ``group["lr"]`` to ``initial_lr`` and calls
+    private torch methods on its phases); it calls ``_initial_step``/``_update_lr`` of each
+    phase, which is where our schedules refuse.
+    """
+    raise TypeError(
+        f"torch's SequentialLR cannot run {owner}: it drives 'lr' only (it resets "
+        f"group['lr'] to initial_lr) and steps its phases through torch's private methods. Use "
+        f"sa.sequential(optimizer, phases, boundaries, schedule_target=...) instead: its phases "
+        f"are curves or torch scheduler factories, on any key"
+    )
+
+
+class RefusesTorchSequentialLR:
+    """For schedules that torch's ``SequentialLR`` cannot run: it says so at construction.
+
+    ``SequentialLR.__init__`` probes ``hasattr(phase, "_schedulers")`` before it undoes the
+    phases' first step, then calls ``_initial_step`` / ``_update_lr``; each of them raises the
+    refusal, so the phases' steps are not changed.
+    """
+
+    def _torch_phase_name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def _schedulers(self) -> Any:
+        refuse_torch_composite(self._torch_phase_name())
+
+    def _initial_step(self) -> None:
+        refuse_torch_composite(self._torch_phase_name())
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        refuse_torch_composite(self._torch_phase_name())
+
+
+def _check_optimizer(optimizer: Any) -> None:
     if not isinstance(optimizer, Optimizer):
         raise TypeError(
             f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}; pass "
@@ -251,6 +295,7 @@ class Binding:
         "_element",
         "_first",
         "_float_groups",
+        "_float_index",
         "_float_pairs",
         "_groups",
         "_high",
@@ -282,8 +327,6 @@ class Binding:
         owner: str,
         default_value: float | torch.Tensor | None = None,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            binding_check_optimizer(optimizer)
         self.slot = slot = Slot(target)
         if default_value is not None:
             if slot.index is not None:
@@ -291,8 +334,9 @@ class Binding:
                     f"default_value cannot create the tuple element {target!r}; create "
                     f"{slot.key!r} with sa.extend_optimizer first"
                 )
+            _check_optimizer(optimizer)
             extend_optimizer(optimizer, slot.key, default_value)  # type: ignore[arg-type]
-        binding_check_optimizer(optimizer)
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
         self.target = target
         self.key = slot.key
@@ -304,6 +348,7 @@ class Binding:
         self._groups: list[dict[str, Any]] | None = None
         self._float_groups: list[dict[str, Any]] = []
         self._float_pairs: list[tuple[dict[str, Any], float]] = []
+        self._float_index: list[tuple[int, dict[str, Any]]] = []
         self._tensor_groups: list[tuple[int, dict[str, Any]]] = []
         self._other_groups: list[tuple[int, dict[str, Any]]] = []
         self._plain: type = float
@@ -408,6 +453,7 @@ class Binding:
         self._float_groups = floats
         index_of = {id(g): i for i, g in enumerate(groups)}
         self._float_pairs = [(g, self.bases[index_of[id(g)]]) for g in floats]
+        self._float_index = [(index_of[id(g)], g) for g in floats]
         self._tensor_groups = tensors
         self._other_groups = others
         # Probes for a value replaced by a Tensor (see ``groups``): the first and the last
@@ -467,9 +513,8 @@ class Binding:
     def write_same(self, value: float, step: int | None) -> None:
         """Write one ``value`` into every group."""
         if type(value) is not float or not self._in_range(value, value):
-            value = check_value(value, self.target, None, step, self.owner)
-            if not self._in_range(value, value):
-                self._bad([value] * self.n_groups, step)
+            # the same value for every group: the message names group 0
+            value = check_value(value, self.target, 0, step, self.owner)
         self.groups()
         key = self.key
         if self._tuple:
@@ -497,24 +542,31 @@ class Binding:
                 f"{self.owner} computed {len(values)} values for {self.target!r} but the "
                 f"optimizer has {self.n_groups} param groups"
             )
-        floats: list[float] = []
-        for index, value in enumerate(values):
-            if type(value) is not float or value - value != 0.0:  # not a float, NaN or inf
-                value = check_value(value, self.target, index, step, self.owner)
-            floats.append(value)
-        if not self._in_range(min(floats), max(floats)):
-            self._bad(floats, step)
-        groups = self.groups()
-        if self._tuple:
-            self.slot.write_each(groups, floats)
-            return floats
+        floats = list(values)
+        # All plain floats, finite (a NaN or inf makes the sum NaN or inf; an overflowing sum
+        # of finite values only sends them to the exact check) and in range: checked by C loops.
+        total = sum(floats) if set(map(type, floats)) == {float} else math.nan
+        if total - total != 0.0 or not self._in_range(min(floats), max(floats)):
+            floats = [
+                check_value(value, self.target, index, step, self.owner)
+                for index, value in enumerate(floats)
+            ]
+        self.groups()
         key = self.key
-        for group, value in zip(groups, floats):
-            current = group[key]
-            if type(current) is float or not isinstance(current, torch.Tensor):
-                group[key] = value
-            else:
-                current.fill_(value)
+        if self._tuple:
+            for index, group in self._float_index:
+                current = group[key]
+                value = floats[index]
+                group[key] = (value, current[1]) if self._element == 0 else (current[0], value)
+            for index, group in self._tensor_groups:
+                group[key][self._element].fill_(floats[index])
+            for index, group in self._other_groups:
+                self.slot.write(group, floats[index])
+            return floats
+        for index, group in self._float_index:
+            group[key] = floats[index]
+        for index, group in self._tensor_groups:
+            group[key].fill_(floats[index])
         return floats
 
     def read(self) -> list[float]:

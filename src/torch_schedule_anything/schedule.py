@@ -22,7 +22,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
-from .binding import Binding
+from .binding import Binding, refuse_torch_composite
 from .curves.base import Curve, FunctionCurve
 from .errors import external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
@@ -177,11 +177,14 @@ class CurveSchedule(LRScheduler):
 
     def _check_torch_composite(self) -> None:
         if self.schedule_target != "lr":
-            raise TypeError(
-                f"torch's SequentialLR drives 'lr' only (it resets group['lr'] to initial_lr), "
-                f"but this schedule drives {self.schedule_target!r}; use sa.sequential(optimizer,"
-                f" phases, boundaries, schedule_target={self.schedule_target!r}) instead"
-            )
+            refuse_torch_composite(f"a schedule of {self.schedule_target!r}")
+
+    @property
+    def _schedulers(self) -> Any:
+        # SequentialLR probes hasattr(phase, "_schedulers") before it undoes a phase's step:
+        # refuse there (before anything changes) unless the phase drives 'lr'.
+        self._check_torch_composite()
+        raise AttributeError("_schedulers")
 
     # -- torch's scheduler protocol ----------------------------------------------------------
     def get_last_lr(self) -> list[float]:  # type: ignore[override]

@@ -40,7 +40,7 @@ from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from ._validation import check_boundaries, check_step
 from .adapter import ParamGroupAdapter
-from .binding import Binding
+from .binding import Binding, RefusesTorchSequentialLR
 from .curves.base import Curve
 from .errors import add_note, external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
@@ -104,7 +104,7 @@ def _private_stand_in(optimizer: Optimizer, binding: Binding) -> ParamGroupAdapt
     return adapter
 
 
-class SequentialSchedule(LRScheduler):
+class SequentialSchedule(RefusesTorchSequentialLR, LRScheduler):
     """Run ``phases`` one after another on ``schedule_target``, split at ``boundaries``.
 
     With boundaries ``b₁ < … < b_n`` (``b₀ = 0``), phase ``i`` is active for
@@ -251,6 +251,9 @@ class SequentialSchedule(LRScheduler):
         binding.commit()
         self.last_epoch = 0
         self._step_count = 1
+
+    def _torch_phase_name(self) -> str:
+        return f"a SequentialSchedule of {self.schedule_target!r}"
 
     @property  # type: ignore[override]
     def base_lrs(self) -> list[float]:

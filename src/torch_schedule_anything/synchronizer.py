@@ -14,6 +14,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from .adapter import AdaptedSchedule, ParamGroupAdapter
+from .binding import RefusesTorchSequentialLR
 from .errors import LookupKeyError, add_note
 
 __all__ = ["SynchronousSchedule", "schedule_name"]
@@ -45,7 +46,7 @@ def _needs_metrics(schedule: Any) -> bool:
     return bool(getattr(schedule, "needs_metrics", False))
 
 
-class SynchronousSchedule(LRScheduler):
+class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
     """Step several schedules of one optimizer together; save and load them as one.
 
     Args:
