@@ -44,7 +44,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
-from .binding import Binding, RefusesTorchSequentialLR, check_value
+from .binding import Binding, BoundBases, RefusesTorchSequentialLR, check_value
 from .curves.base import Curve
 from .schedule import as_curve, check_one_value
 
@@ -112,7 +112,9 @@ class _SchedulerMeta(abc.ABCMeta):
         return instance
 
 
-class SchedulerBase(RefusesTorchSequentialLR, LRScheduler, metaclass=_SchedulerMeta):
+class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
+    RefusesTorchSequentialLR, BoundBases, LRScheduler, metaclass=_SchedulerMeta
+):
     """A stateless scheduler of any param-group field; subclass it, override one method.
 
     The training loop passes the number of optimizer updates done so far::
@@ -159,16 +161,6 @@ class SchedulerBase(RefusesTorchSequentialLR, LRScheduler, metaclass=_SchedulerM
         self.last_epoch = 0
         self._step_count = 0
         self._last_lr: list[float] = list(self.base_lrs)  # type: ignore[assignment]
-
-    @property  # type: ignore[override]
-    def base_lrs(self) -> list[float]:
-        """Each group's recorded base (``initial_<field>``, shared with torch, timm and
-        pytorch-accelerated): the field's value when the first schedule of it was attached."""
-        return self._binding.bases
-
-    @base_lrs.setter
-    def base_lrs(self, bases: list[float]) -> None:
-        self._binding.set_bases([float(b) for b in bases])
 
     def _start(self) -> None:
         """Apply ``get_updated_values(0)``; called once the whole ``__init__`` has run."""

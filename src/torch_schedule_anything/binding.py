@@ -36,6 +36,7 @@ from .param_groups import Slot, extend_optimizer, is_number
 
 __all__ = [
     "Binding",
+    "BoundBases",
     "RefusesTorchSequentialLR",
     "check_value",
     "rebase",
@@ -210,6 +211,21 @@ def refuse_torch_composite(owner: str) -> NoReturn:
         f"sa.sequential(optimizer, phases, boundaries, schedule_target=...) instead: its phases "
         f"are curves or torch scheduler factories, on any key"
     )
+
+
+class BoundBases:
+    """``base_lrs`` (torch's name, for any key): the recorded bases of ``self._binding``."""
+
+    _binding: Binding
+
+    @property
+    def base_lrs(self) -> list[float]:
+        """The recorded base of every group."""
+        return self._binding.bases
+
+    @base_lrs.setter
+    def base_lrs(self, bases: list[float]) -> None:
+        self._binding.set_bases([float(b) for b in bases])
 
 
 class RefusesTorchSequentialLR:

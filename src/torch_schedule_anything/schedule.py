@@ -22,7 +22,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
-from .binding import Binding, refuse_torch_composite
+from .binding import Binding, BoundBases, refuse_torch_composite
 from .curves.base import Curve, FunctionCurve
 from .errors import external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
@@ -61,7 +61,7 @@ def check_one_value(curve: Curve, binding: Binding, allowed: bool) -> None:
     )
 
 
-class CurveSchedule(LRScheduler):
+class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs holds floats
     """Drive ``schedule_target`` of every param group with ``curve``, in closed form.
 
     ``value_g(t) = base_g × λ(t)`` for a multiplier curve, ``value_g(t) = λ(t)`` for an absolute
@@ -132,15 +132,6 @@ class CurveSchedule(LRScheduler):
         self._lam = lam
         # Past the curve's end the value is held; far past an end-of-training horizon, warn once.
         self._warn_after = warn_after(self.curve)
-
-    @property  # type: ignore[override]
-    def base_lrs(self) -> list[float]:
-        """The recorded base of every group (torch's name; for any key)."""
-        return self._binding.bases
-
-    @base_lrs.setter
-    def base_lrs(self, bases: list[float]) -> None:
-        self._binding.set_bases([float(b) for b in bases])
 
     # -- the hot path ------------------------------------------------------------------------
     def step(self, epoch: int | None = None) -> None:  # type: ignore[override]

@@ -40,7 +40,7 @@ from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from ._validation import check_boundaries, check_step
 from .adapter import ParamGroupAdapter
-from .binding import Binding, RefusesTorchSequentialLR
+from .binding import Binding, BoundBases, RefusesTorchSequentialLR
 from .curves.base import Curve
 from .errors import add_note, external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
@@ -104,7 +104,7 @@ def _private_stand_in(optimizer: Optimizer, binding: Binding) -> ParamGroupAdapt
     return adapter
 
 
-class SequentialSchedule(RefusesTorchSequentialLR, LRScheduler):
+class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # type: ignore[misc]
     """Run ``phases`` one after another on ``schedule_target``, split at ``boundaries``.
 
     With boundaries ``b₁ < … < b_n`` (``b₀ = 0``), phase ``i`` is active for
@@ -254,15 +254,6 @@ class SequentialSchedule(RefusesTorchSequentialLR, LRScheduler):
 
     def _torch_phase_name(self) -> str:
         return f"a SequentialSchedule of {self.schedule_target!r}"
-
-    @property  # type: ignore[override]
-    def base_lrs(self) -> list[float]:
-        """The recorded base of every group (torch's name; for any key)."""
-        return self._binding.bases
-
-    @base_lrs.setter
-    def base_lrs(self, bases: list[float]) -> None:
-        self._binding.set_bases([float(b) for b in bases])
 
     def _check_seam(self, index: int) -> None:
         """Warn when a curve hands over to a torch scheduler that starts elsewhere.

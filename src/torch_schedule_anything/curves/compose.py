@@ -197,7 +197,27 @@ class AbsoluteJoin(Join, AbsoluteCurve):
     """A :class:`Join` of absolute curves (what ``Join(...)`` returns for them)."""
 
 
-class Scaled(AbsoluteCurve):
+class _OneChild(Curve):
+    """A curve made of one other curve, its ``curve`` parameter (kept as ``child``)."""
+
+    child: Curve
+
+    def _adopt(self, curve: Any) -> None:
+        child = _as_child("curve", curve)
+        self.child = child
+        self.horizon_is_training_end = bool(getattr(child, "horizon_is_training_end", False))
+
+    @property
+    def curve(self) -> dict[str, Any]:
+        """The wrapped curve as plain data."""
+        return self.child.spec()
+
+    @property
+    def horizon(self) -> int | None:
+        return self.child.horizon
+
+
+class Scaled(_OneChild, AbsoluteCurve):
     """``c × curve``, written as is: turns a multiplier curve into an absolute one.
 
     ``λ(t) = c·μ(t)`` where ``μ`` is ``curve`` and ``c = scale``. Use it to give a multiplier
@@ -219,18 +239,8 @@ class Scaled(AbsoluteCurve):
     param_names = ("curve", "scale")
 
     def __init__(self, curve: Any, scale: float) -> None:
-        self.child = _as_child("curve", curve)
+        self._adopt(curve)
         self.scale = check_real("scale", scale)
-        self.horizon_is_training_end = bool(getattr(self.child, "horizon_is_training_end", False))
-
-    @property
-    def curve(self) -> dict[str, Any]:
-        """The wrapped curve as plain data."""
-        return self.child.spec()
-
-    @property
-    def horizon(self) -> int | None:
-        return self.child.horizon
 
     def __call__(self, step: int) -> float:
         return self.scale * self.child(step)
@@ -245,7 +255,7 @@ class Scaled(AbsoluteCurve):
         return hash((Scaled, _spec_hash(self.child), self.scale))
 
 
-class Multiplier(Curve):
+class Multiplier(_OneChild):
     """The multiplier form of a curve: ``value_g(t) = base_g × μ(t)`` in every group ``g``.
 
     ``λ(t) = μ(t)`` where ``μ`` is ``curve``, read as a factor of each group's recorded base
@@ -268,18 +278,9 @@ class Multiplier(Curve):
     param_names = ("curve",)
 
     def __init__(self, curve: Any) -> None:
-        child = _as_child("curve", curve)
-        self.child: Curve = child.child if isinstance(child, Multiplier) else child
-        self.horizon_is_training_end = bool(getattr(self.child, "horizon_is_training_end", False))
-
-    @property
-    def curve(self) -> dict[str, Any]:
-        """The wrapped curve as plain data."""
-        return self.child.spec()
-
-    @property
-    def horizon(self) -> int | None:
-        return self.child.horizon
+        self._adopt(curve)
+        if isinstance(self.child, Multiplier):  # Multiplier(Multiplier(c)) is Multiplier(c)
+            self.child = self.child.child
 
     def __call__(self, step: int) -> float:
         return self.child(step)
