@@ -183,14 +183,41 @@ def test_an_optimizer_checkpoint_of_1x_is_read() -> None:
     assert [g["initial_weight_decay"] for g in opt.param_groups] == [0.01] * 3
 
 
-def test_tuple_elements_share_one_record_of_the_tuple() -> None:
+def test_tuple_elements_are_recorded_one_by_one() -> None:
     opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], betas=(0.9, 0.999))
     first = sa.constant_schedule(opt, 0.5, "betas[0]")
-    assert opt.param_groups[0]["initial_betas"] == (0.9, 0.999)
+    assert opt.param_groups[0]["initial_betas"] == (0.9, None)
+    group = opt.param_groups[0]
+    group["betas"] = (group["betas"][0], 0.95)  # the user sets beta2 before scheduling it
     sa.constant_schedule(opt, 0.99, "betas[1]")
-    assert opt.param_groups[0]["betas"] == pytest.approx((0.45, 0.999 * 0.99))
+    assert opt.param_groups[0]["initial_betas"] == (0.9, 0.95)
+    assert opt.param_groups[0]["betas"] == pytest.approx((0.45, 0.95 * 0.99))
     again = sa.constant_schedule(opt, 0.5, "betas[0]")
     assert again.base_lrs == first.base_lrs == [0.9]
+
+
+def test_groups_sharing_one_tensor_cannot_take_different_values() -> None:
+    """torch gives groups without their own lr the default's Tensor: one fill fills all."""
+    w, b = (torch.nn.Parameter(torch.zeros(1)) for _ in range(2))
+    opt = torch.optim.Adam([{"params": [w]}, {"params": [b]}], lr=torch.tensor(0.01))
+    assert opt.param_groups[0]["lr"] is opt.param_groups[1]["lr"]
+    with pytest.raises(ValueError, match=r"param groups 0 and 1 hold one and the same Tensor"):
+        sa.rebase(opt, "lr", [0.1, 0.01])
+    assert float(opt.param_groups[0]["lr"]) == pytest.approx(0.01)
+    s = sa.constant_schedule(opt, 0.5)  # one value for both: fine
+    s.step()
+    assert float(opt.param_groups[1]["lr"]) == pytest.approx(0.005)
+
+
+def test_one_value_for_all_groups_takes_a_bool_only() -> None:
+    with pytest.raises(TypeError, match="True or False"):
+        sa.schedule(three_groups(), LinearWarmup(0.1, 3), one_value_for_all_groups="no")
+
+
+def test_a_huge_int_from_a_curve_is_named() -> None:
+    opt = three_groups()
+    with pytest.raises(ValueError, match=r"param_groups\[0\]\['lr'\] at step 0: .*finite"):
+        sa.CurveSchedule(opt, lambda t: 10**400)
 
 
 def test_rebase_starts_a_new_phase_on_purpose() -> None:
@@ -548,3 +575,71 @@ def test_torch_sequential_lr_over_adapted_lr_schedulers_equals_torch() -> None:
         sequential.step()
         reference.step()
         assert values(ours) == values(theirs)
+
+
+# -- a rejected step changes nothing, in every kind and in a SynchronousSchedule ---------------
+def test_a_rejected_adapted_step_does_not_advance_the_torch_scheduler() -> None:
+    opt = three_groups()
+    s = sa.arbitrary_schedule_factory(opt, lambda o: LambdaLR(o, lambda t: 1 - t / 2))
+    s.step()
+    s.step()
+    before = (values(opt), s.last_epoch, s.get_last_lr(), s.state_dict())
+    for _ in range(2):  # retrying does not drift either
+        with pytest.raises(ValueError, match="at step 3"):
+            s.step()
+    assert (values(opt), s.last_epoch, s.get_last_lr(), s.state_dict()) == before
+
+
+def test_a_rejected_sequence_step_does_not_advance_its_torch_phase() -> None:
+    opt = three_groups("momentum", [0.9, 0.5, 0.0])
+    seq = sa.sequential(
+        opt,
+        [Multiplier(LinearWarmup(1.0, 2)), lambda o: LambdaLR(o, lambda t: 1 - t / 2)],
+        [2],
+        schedule_target="momentum",
+    )
+    for _ in range(4):
+        seq.step()
+    before = (values(opt, "momentum"), seq.last_epoch, seq.state_dict())
+    for _ in range(2):
+        with pytest.raises(ValueError, match="at step 5"):
+            seq.step()
+    assert (values(opt, "momentum"), seq.last_epoch, seq.state_dict()) == before
+
+
+class _Counting(sa.StatefulSchedulerBase):
+    def __init__(self, optimizer: torch.optim.Optimizer) -> None:
+        super().__init__(optimizer, "weight_decay")
+        self.calls = 0
+
+    def get_updated_values(self, num_updates: int) -> Any:
+        self.calls += 1
+        return [g["weight_decay"] * 0.5 for g in self.optimizer.param_groups]
+
+
+@pytest.mark.parametrize("failing_position", [0, 1, 2, 3])
+def test_a_synchronous_step_is_all_or_nothing(failing_position: int) -> None:
+    opt = three_groups()
+    bad = sa.CurveSchedule(opt, lambda t: -1.0 if t == 3 else 1.0, "momentum")
+    others = [
+        sa.linear_schedule_with_warmup(opt, 1.0, 0.0, 2, 10),
+        sa.arbitrary_schedule_factory(
+            opt, lambda o: StepLR(o, 1, 0.5), default_value=1e-3, schedule_target="eps"
+        ),
+        _Counting(opt),
+    ]
+    schedules = [*others[:failing_position], bad, *others[failing_position:]]
+    sync = sa.SynchronousSchedule(schedules)
+    sync.step()
+    sync.step()
+
+    def everything() -> Any:
+        keys = ("lr", "momentum", "eps", "weight_decay")
+        return [values(opt, k) for k in keys], sync.state_dict(), others[2].calls
+
+    before = everything()
+    for _ in range(2):
+        with pytest.raises(ValueError, match="at step 3"):
+            sync.step()
+        assert everything()[:2] == before[:2]
+    assert [s.last_epoch for s in schedules] == [2] * 4

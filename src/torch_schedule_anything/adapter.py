@@ -15,6 +15,7 @@ attributes are readable through the wrapper (``s.step_size``).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,7 +26,13 @@ from torch.optim.lr_scheduler import LRScheduler
 from .binding import Binding, refuse_torch_composite
 from .errors import add_note
 
-__all__ = ["AdaptedSchedule", "ParamGroupAdapter", "arbitrary_schedule_factory"]
+__all__ = [
+    "AdaptedSchedule",
+    "ParamGroupAdapter",
+    "arbitrary_schedule_factory",
+    "restore",
+    "snapshot",
+]
 
 
 class ParamGroupAdapter(Optimizer):
@@ -146,6 +153,28 @@ def _as_float(value: Any) -> float:
     return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
 
 
+def snapshot(scheduler: Any) -> Any:
+    """What :func:`restore` needs to undo a step of a torch scheduler.
+
+    A shallow copy of its ``__dict__`` (torch's schedulers reassign what a step changes: the
+    count, ``_last_lr``, ReduceLROnPlateau's counters); composites (``SequentialLR``,
+    ``ChainedScheduler``) step their children too, so their whole state dict is kept.
+    """
+    if hasattr(scheduler, "_schedulers"):
+        return copy.deepcopy(scheduler.state_dict())
+    return dict(scheduler.__dict__)
+
+
+def restore(scheduler: Any, token: Any) -> None:
+    """Undo what happened to ``scheduler`` since ``token = snapshot(scheduler)``."""
+    if hasattr(scheduler, "_schedulers"):
+        scheduler.load_state_dict(token)
+        return
+    state = scheduler.__dict__
+    state.clear()
+    state.update(token)
+
+
 class AdaptedSchedule(LRScheduler):
     """A torch scheduler driving ``schedule_target`` of the real optimizer's param groups.
 
@@ -168,10 +197,24 @@ class AdaptedSchedule(LRScheduler):
         The values it computes are checked before they reach the optimizer (finite, real,
         valid for the key); a rejected value raises and leaves the optimizer as it was.
         """
-        adapter = self.adapter
+        adapter, scheduler = self.adapter, self.scheduler
         adapter.pull()
-        self.scheduler.step(*args, **kwargs)
-        adapter.push(getattr(self.scheduler, "last_epoch", None))
+        token = snapshot(scheduler)
+        scheduler.step(*args, **kwargs)
+        try:
+            adapter.push(getattr(scheduler, "last_epoch", None))
+        except (ValueError, TypeError):
+            restore(scheduler, token)  # the step did not happen: not even the count moved
+            adapter.pull()
+            raise
+
+    def _checkpoint(self) -> Any:
+        """What :meth:`_rollback` needs to undo the next step (see SynchronousSchedule)."""
+        return snapshot(self.scheduler)
+
+    def _rollback(self, token: Any) -> None:
+        restore(self.scheduler, token)
+        self._restore_values()
 
     def _initial_step(self) -> None:
         # torch's SequentialLR: on 'lr' the foreign scheduler runs as it would alone.

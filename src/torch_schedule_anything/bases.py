@@ -235,6 +235,16 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
             self.last_epoch = previous
             raise
 
+    def _checkpoint(self) -> Any:
+        """What :meth:`_rollback` needs to undo the next step (see SynchronousSchedule)."""
+        return dict(self.__dict__), self._binding.read()
+
+    def _rollback(self, token: Any) -> None:
+        state, values = token
+        self.__dict__.clear()
+        self.__dict__.update(state)
+        self._binding.write_each(values, self.last_epoch)
+
     # -- stepping ----------------------------------------------------------------------------
     def step_update(self, num_updates: int) -> None:
         """Write the values for ``num_updates`` optimizer updates (call it after each update)."""

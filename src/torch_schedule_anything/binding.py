@@ -6,7 +6,7 @@ and the seed-003 bases) binds through :class:`Binding`, so these rules hold for 
 * **Recorded bases, the PyTorch way.** The first schedule attached to a key records each
   group's value in the group itself, as ``initial_lr`` for ``lr`` (torch's own record, shared
   with torch's schedulers) and ``initial_<key>`` for any other key (timm's and
-  pytorch-accelerated's convention; ``initial_betas`` holds the whole tuple for ``betas[i]``).
+  pytorch-accelerated's convention; ``initial_betas`` records ``betas[i]`` element by element).
   Every later schedule of that key reads the record instead of the current value, so
   re-attaching, rebuilding after ``optimizer.load_state_dict`` (the record is part of the
   optimizer's state dict), a deep-copied optimizer and ``step(epoch)`` resumes all start from
@@ -88,21 +88,39 @@ def _as_float(value: Any) -> float:
 def _read_record(slot: Slot, group: dict[str, Any], index: int) -> float:
     """The recorded base of ``slot`` in ``group``, validated."""
     name = record_name(slot.key)
-    record = group[name]
-    where = f"param_groups[{index}][{name!r}]"
-    if slot.index is not None:
-        if not isinstance(record, (tuple, list)) or len(record) <= slot.index:
-            raise ValueError(
-                f"{where} is {record!r}, not the recorded {slot.key!r} tuple; record the "
-                f"current values with sa.rebase(optimizer, {slot.target!r})"
-            )
-        record = record[slot.index]
+    record = _element(slot, group) if slot.index is not None else group[name]
     if not is_number(record) or not math.isfinite(_as_float(record)):
         raise ValueError(
-            f"{where} (the recorded base of {slot.target!r}) is {record!r}, not a finite number; "
-            f"record the current values with sa.rebase(optimizer, {slot.target!r})"
+            f"param_groups[{index}][{name!r}] (the recorded base of {slot.target!r}) holds "
+            f"{record!r}, not a finite number; record the current values with "
+            f"sa.rebase(optimizer, {slot.target!r})"
         )
     return _as_float(record)
+
+
+def _element(slot: Slot, group: dict[str, Any]) -> Any:
+    """Element ``slot.index`` of the recorded tuple, or ``None`` where it is not recorded.
+
+    A tuple key is recorded element by element: ``initial_betas = (0.9, None)`` after the first
+    schedule of ``betas[0]``; the first schedule of ``betas[1]`` records element 1 then, from
+    the value it has at that time.
+    """
+    record = group.get(record_name(slot.key))
+    size = len(group[slot.key])
+    if not isinstance(record, (tuple, list)) or len(record) != size:
+        return None
+    return record[slot.index or 0]
+
+
+def _record_element(slot: Slot, group: dict[str, Any], value: Any) -> None:
+    """Set element ``slot.index`` of the tuple record of ``group`` to ``value``."""
+    name = record_name(slot.key)
+    size = len(group[slot.key])
+    record = group.get(name)
+    items = list(record) if isinstance(record, (tuple, list)) and len(record) == size else []
+    items = items or [None] * size
+    items[slot.index or 0] = value
+    group[name] = tuple(items)
 
 
 def recorded_bases(
@@ -112,16 +130,24 @@ def recorded_bases(
 
     The base is the group's record (``initial_<key>``, else 1.x's record), else its current
     value, which is then to be recorded. Nothing is written here (a rejected attach changes
-    nothing); :meth:`Binding.commit` writes the records.
+    nothing); :meth:`Binding.commit` writes the records. For a tuple element the record to
+    write is the element's value.
     """
     name = record_name(slot.key)
     bases, pending = [], []
     for index, group in enumerate(optimizer.param_groups):
         current = slot.read_float(group, index)  # the key exists and holds a finite number
+        if slot.index is not None:
+            if _element(slot, group) is not None:
+                bases.append(_read_record(slot, group, index))
+            else:
+                pending.append((group, _copy_value(group[slot.key][slot.index])))
+                bases.append(current)
+            continue
         if name in group:
             bases.append(_read_record(slot, group, index))
             continue
-        legacy = _legacy_record(group, slot.key) if slot.index is None else None
+        legacy = _legacy_record(group, slot.key)
         if legacy is not None and is_number(legacy) and math.isfinite(_as_float(legacy)):
             pending.append((group, _copy_value(legacy)))
             bases.append(_as_float(legacy))
@@ -129,6 +155,38 @@ def recorded_bases(
             pending.append((group, _copy_value(group[slot.key])))
             bases.append(current)
     return bases, pending
+
+
+def _shared_tensors(groups: Sequence[dict[str, Any]], slot: Slot) -> list[tuple[int, int]]:
+    """Pairs of groups whose value of ``slot`` is one and the same Tensor.
+
+    torch gives every group built without its own value the default's Tensor, so an in-place
+    fill of one group is a fill of all of them.
+    """
+    first: dict[int, int] = {}
+    pairs = []
+    for index, group in enumerate(groups):
+        value = slot.read(group)
+        if isinstance(value, torch.Tensor):
+            if id(value) in first:
+                pairs.append((first[id(value)], index))
+            else:
+                first[id(value)] = index
+    return pairs
+
+
+def _check_shared(
+    pairs: list[tuple[int, int]], values: Sequence[float], target: str, owner: str
+) -> None:
+    for i, j in pairs:
+        if values[i] != values[j]:
+            raise ValueError(
+                f"{owner}: param groups {i} and {j} hold one and the same Tensor as "
+                f"{target!r} (torch gives every group without its own value the default's "
+                f"Tensor), so they cannot take different values ({values[i]!r} and "
+                f"{values[j]!r}). Give each group its own Tensor, e.g. "
+                f"{{'params': ..., {target!r}: torch.tensor(...)}}, or use float values."
+            )
 
 
 def rebase(
@@ -169,16 +227,14 @@ def rebase(
     for index, group in enumerate(groups):
         slot.read_float(group, index)
     if values is not None:
+        _check_shared(_shared_tensors(groups, slot), new, schedule_target, "sa.rebase")
         slot.write_each(groups, new)
     name = record_name(slot.key)
     for group in groups:
-        current = _copy_value(group[slot.key])
-        if slot.index is not None and isinstance(group.get(name), (tuple, list)):
-            items = list(group[name])
-            if len(items) > slot.index:
-                items[slot.index] = current[slot.index]
-                current = tuple(items)
-        group[name] = current
+        if slot.index is None:
+            group[name] = _copy_value(group[slot.key])
+        else:
+            _record_element(slot, group, _copy_value(group[slot.key][slot.index]))
     return [_read_record(slot, g, i) for i, g in enumerate(groups)]
 
 
@@ -280,7 +336,10 @@ def check_value(value: Any, target: str, group: int | None, step: int | None, ow
     elif isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{where}: only real numbers and one-element real Tensors are values")
     else:
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the float range
+            number = math.inf
     if not math.isfinite(number):
         raise ValueError(
             f"{where}: scheduled values must be finite (check the schedule's arguments)"
@@ -323,6 +382,7 @@ class Binding:
         "_other_groups",
         "_pending",
         "_plain",
+        "_shared",
         "_tensor_groups",
         "_tuple",
         "bases",
@@ -367,6 +427,7 @@ class Binding:
         self._float_index: list[tuple[int, dict[str, Any]]] = []
         self._tensor_groups: list[tuple[int, dict[str, Any]]] = []
         self._other_groups: list[tuple[int, dict[str, Any]]] = []
+        self._shared: list[tuple[int, int]] = []
         self._plain: type = float
         self._first: dict[str, Any] = {}
         self._last: dict[str, Any] = {}
@@ -403,7 +464,11 @@ class Binding:
         """Write the records of the groups that had none (after the first successful write)."""
         name = record_name(self.key)
         for group, record in self._pending:
-            group.setdefault(name, record)
+            if self._tuple:
+                if _element(self.slot, group) is None:
+                    _record_element(self.slot, group, record)
+            else:
+                group.setdefault(name, record)
         self._pending = []
 
     def set_bases(self, bases: list[float]) -> None:
@@ -472,6 +537,7 @@ class Binding:
         self._float_index = [(index_of[id(g)], g) for g in floats]
         self._tensor_groups = tensors
         self._other_groups = others
+        self._shared = _shared_tensors(groups, self.slot) if len(tensors) > 1 else []
         # Probes for a value replaced by a Tensor (see ``groups``): the first and the last
         # group written as a plain float (or a float pair); a dummy when there is none.
         self._plain = tuple if self._tuple else float
@@ -510,6 +576,8 @@ class Binding:
         if not self._in_range(low, high):
             self._bad([base * lam for base in self.bases], step)
         self.groups()
+        if self._shared:
+            _check_shared(self._shared, [b * lam for b in self.bases], self.target, self.owner)
         key, bases = self.key, self.bases
         if self._tuple:
             i = self._element
@@ -568,6 +636,8 @@ class Binding:
                 for index, value in enumerate(floats)
             ]
         self.groups()
+        if self._shared:
+            _check_shared(self._shared, floats, self.target, self.owner)
         key = self.key
         if self._tuple:
             for index, group in self._float_index:

@@ -48,6 +48,11 @@ def check_one_value(curve: Curve, binding: Binding, allowed: bool) -> None:
     An absolute curve writes one value into every group; on groups that hold different values
     (layer-wise learning rates, a no-decay group) that silently flattens them.
     """
+    if not isinstance(allowed, bool):
+        raise TypeError(
+            f"one_value_for_all_groups must be True or False, got {type(allowed).__name__} "
+            f"{allowed!r}"
+        )
     if not curve.absolute or allowed or binding.uniform_base is not None:
         return
     raise ValueError(
@@ -147,6 +152,15 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         self._step_count += 1
         if t > self._warn_after:
             self._warn_past_horizon(t)
+
+    def _checkpoint(self) -> tuple[int, int, float]:
+        """What :meth:`_rollback` needs to undo the next step (see SynchronousSchedule)."""
+        return self.last_epoch, self._step_count, self._lam
+
+    def _rollback(self, token: tuple[int, int, float]) -> None:
+        t, count, lam = token
+        self._write(lam, t)  # was written before, so it passes the check
+        self.last_epoch, self._step_count, self._lam = t, count, lam
 
     def _warn_past_horizon(self, t: int) -> None:
         self._warn_after = NEVER

@@ -39,7 +39,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from ._validation import check_boundaries, check_step
-from .adapter import ParamGroupAdapter
+from .adapter import ParamGroupAdapter, restore, snapshot
 from .binding import Binding, BoundBases, RefusesTorchSequentialLR
 from .curves.base import Curve
 from .errors import add_note, external_stacklevel
@@ -330,6 +330,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
             return
         t = self.last_epoch + 1
         index = self.phase_index(t)
+        token = self._checkpoint()
         if index != self._active:  # a seam: the next phase shows its own step 0
             self._check_seam(index)
         else:
@@ -340,7 +341,11 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
                         phase.scheduler.step(metrics)
                 else:
                     phase.scheduler.step()
-        self._write(t, index)  # checks the values first: a rejected step leaves the step as is
+        try:
+            self._write(t, index)  # checks the values first
+        except (ValueError, TypeError):
+            self._rollback(token)  # a rejected step changes nothing, its torch phase included
+            raise
         self._active = index
         self.last_epoch = t
         self._step_count += 1
@@ -362,6 +367,24 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         self._step_count += 1
         self.last_epoch = t
         self._active = index
+
+    def _checkpoint(self) -> Any:
+        """What :meth:`_rollback` needs to undo the next step (see SynchronousSchedule)."""
+        phases = [
+            (p, snapshot(p.scheduler), [shadow["lr"] for shadow in p.adapter.param_groups])
+            for p in self._phases
+            if isinstance(p, _TorchPhase)
+        ]
+        return self.last_epoch, self._step_count, self._active, phases
+
+    def _rollback(self, token: Any) -> None:
+        t, count, active, phases = token
+        for phase, state, values in phases:
+            restore(phase.scheduler, state)
+            for shadow, value in zip(phase.adapter.param_groups, values):
+                shadow["lr"] = value
+        self._write(t, active)
+        self.last_epoch, self._step_count, self._active = t, count, active
 
     def _warn_past_horizon(self, t: int) -> None:
         self._warn_after = NEVER

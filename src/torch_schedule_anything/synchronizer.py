@@ -7,13 +7,15 @@ dict ``{name: schedule_state}``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
-from .adapter import AdaptedSchedule, ParamGroupAdapter
+from .adapter import AdaptedSchedule, ParamGroupAdapter, restore, snapshot
 from .binding import RefusesTorchSequentialLR
 from .errors import LookupKeyError, add_note
 
@@ -44,6 +46,39 @@ def _needs_metrics(schedule: Any) -> bool:
     if isinstance(schedule, AdaptedSchedule):
         return isinstance(schedule.scheduler, ReduceLROnPlateau)
     return bool(getattr(schedule, "needs_metrics", False))
+
+
+def _checkpointer(schedule: Any) -> Any:
+    """A function returning what :func:`_rollback` needs to undo ``schedule``'s next step."""
+    own = getattr(schedule, "_checkpoint", None)
+    return own if own is not None else functools.partial(_checkpoint, schedule)
+
+
+def _checkpoint(schedule: Any) -> Any:
+    """What :func:`_rollback` needs to undo the next step of ``schedule``."""
+    own = getattr(schedule, "_checkpoint", None)
+    if own is not None:
+        return own()
+    # A plain torch scheduler on 'lr': its state, and the lrs it wrote (Tensors cloned).
+    values = [
+        g["lr"].clone() if isinstance(g["lr"], torch.Tensor) else g["lr"]
+        for g in schedule.optimizer.param_groups
+    ]
+    return snapshot(schedule), values
+
+
+def _rollback(schedule: Any, token: Any) -> None:
+    own = getattr(schedule, "_rollback", None)
+    if own is not None:
+        own(token)
+        return
+    state, values = token
+    restore(schedule, state)
+    for group, value in zip(schedule.optimizer.param_groups, values):
+        if isinstance(group["lr"], torch.Tensor):
+            group["lr"].copy_(value)
+        else:
+            group["lr"] = value
 
 
 class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
@@ -111,6 +146,7 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
         self.schedules = named
         self.optimizer = optimizer  # type: ignore[assignment]
         self._plain = [s for s in named.values() if not _needs_metrics(s)]
+        self._plain_steps = [(s, _checkpointer(s), s.step) for s in self._plain]
         self._metric_driven = [s for s in named.values() if _needs_metrics(s)]
 
     @property
@@ -133,13 +169,25 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
                 f"the metric-driven schedule(s) {names} need a metric: call "
                 f"sync.step(metrics=val_loss)"
             )
-        for schedule in self._plain:
+        # All or nothing: when a schedule rejects its values, the ones stepped before it are
+        # rolled back, so the keys never drift apart.
+        done: list[tuple[Any, Any]] = []
+        try:
             if epoch is None:
-                schedule.step()
+                for schedule, checkpoint, step in self._plain_steps:
+                    done.append((schedule, checkpoint()))
+                    step()
             else:
-                schedule.step(epoch)
-        for schedule in self._metric_driven:
-            schedule.step(metrics)
+                for schedule, checkpoint, step in self._plain_steps:
+                    done.append((schedule, checkpoint()))
+                    step(epoch)
+            for schedule in self._metric_driven:
+                done.append((schedule, _checkpoint(schedule)))
+                schedule.step(metrics)
+        except BaseException:
+            for schedule, token in reversed(done):
+                _rollback(schedule, token)
+            raise
 
     def get_last_schedule(self, name: str) -> list[Any]:
         """The last values written by the schedule of ``name``, one per param group."""

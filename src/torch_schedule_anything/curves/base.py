@@ -17,6 +17,7 @@ Two kinds exist, and the kind is a property of the curve, not of the caller:
 from __future__ import annotations
 
 import abc
+import math
 import numbers
 from collections.abc import Iterable
 from typing import Any, ClassVar, Union
@@ -146,7 +147,10 @@ class FunctionCurve(Curve):
         if type(value) is float:
             return value
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
-            return float(value)
+            try:
+                return float(value)
+            except OverflowError:  # an int beyond float range: the value check names it
+                return math.inf if value > 0 else -math.inf  # type: ignore[operator]
         # Anything else (a Tensor, a complex number, None) is returned as is: the schedule's
         # value check rejects it with a message naming the key, the group and the step.
         return value  # type: ignore[no-any-return]
