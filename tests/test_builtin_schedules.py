@@ -276,6 +276,7 @@ def test_state_dict_is_plain_data(two_group_sgd: torch.optim.SGD, tmp_path: Any)
         s.step()
     state = s.state_dict()
     assert state == {
+        "kind": "CurveSchedule",
         "schedule_target": "lr",
         "last_epoch": 4,
         "_step_count": 5,

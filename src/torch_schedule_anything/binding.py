@@ -655,6 +655,20 @@ class Binding:
             group[key].fill_(floats[index])
         return floats
 
+    def check_values(self, values: Sequence[Any], step: int | None) -> list[float]:
+        """``values`` (one per group) as floats if :meth:`write_each` would write them; writes
+        nothing (a load checks everything before it changes anything)."""
+        if len(values) != self.n_groups:
+            raise ValueError(
+                f"{self.owner}: {len(values)} values for {self.target!r} but the optimizer has "
+                f"{self.n_groups} param groups"
+            )
+        floats = [check_value(v, self.target, i, step, self.owner) for i, v in enumerate(values)]
+        self.groups()
+        if self._shared:
+            _check_shared(self._shared, floats, self.target, self.owner)
+        return floats
+
     def read(self) -> list[float]:
         """The key's current value in every group, as floats."""
         return [self.slot.read_float(g, i) for i, g in enumerate(self.groups())]

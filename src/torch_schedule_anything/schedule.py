@@ -14,7 +14,7 @@ Nothing is derived from the previous value, so there is no drift and resuming on
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import torch
@@ -26,6 +26,15 @@ from .binding import Binding, BoundBases, refuse_torch_composite
 from .curves.base import Curve, FunctionCurve
 from .errors import external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
+from .state import (
+    KIND,
+    check_keys,
+    describe,
+    is_v1_lambda_state,
+    read_floats,
+    read_step,
+    require_mapping,
+)
 
 __all__ = ["CurveSchedule", "as_curve", "check_one_value"]
 
@@ -214,8 +223,13 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         return self._values(self._fn(check_step(step)))
 
     def state_dict(self) -> dict[str, Any]:
-        """Plain data: the step, the target, the base values and the curve's name and params."""
+        """Plain data: the kind, the target, the step, the base values, the curve's spec.
+
+        ``{"kind": "CurveSchedule", "schedule_target", "last_epoch", "_step_count",
+        "base_lrs" (one per param group), "absolute", "curve": {"name", "params"}}``.
+        """
         return {
+            KIND: "CurveSchedule",
             "schedule_target": self.schedule_target,
             "last_epoch": self.last_epoch,
             "_step_count": self._step_count,
@@ -227,52 +241,80 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> None:
         """Restore the step and base values, then write the value for that step.
 
-        Also accepts the state dicts of ScheduleAnything 1.x (a ``LambdaLR``'s). A state dict
-        for another target, another number of param groups or (with ``strict=True``) another
-        curve raises ``ValueError`` naming the mismatch.
+        The whole dict is checked first; a mismatch (another kind of object, another key,
+        another number of param groups, another curve, a value that is not a finite number)
+        raises ``ValueError``/``TypeError`` naming it, and nothing changes.
+
+        Also loads ScheduleAnything 1.x's dicts (a ``LambdaLR``'s) when their base values are
+        this schedule's recorded ones (a 1.x dict does not name its key: other bases mean it
+        was saved from the schedule of another key).
+
+        Args:
+            strict: ``False`` keeps this schedule's curve and bases and restores only the
+                step (the one thing ``strict=False`` means everywhere in this package).
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
-        missing = [k for k in ("last_epoch", "base_lrs") if k not in state_dict]
-        if missing:
-            raise ValueError(
-                f"not a schedule state dict: it lacks {missing} (keys: {sorted(state_dict)})"
-            )
-        target = state_dict.get("schedule_target", self.schedule_target)
-        if target != self.schedule_target:
-            raise ValueError(
-                f"state dict is for schedule_target {target!r} but this schedule drives "
-                f"{self.schedule_target!r}"
-            )
-        bases = [
-            float(b.item()) if isinstance(b, torch.Tensor) else float(b)
-            for b in state_dict["base_lrs"]
-        ]
-        if len(bases) != self._n_groups:
-            raise ValueError(
-                f"state dict of {self.schedule_target!r} has {len(bases)} param groups but the "
-                f"optimizer has {self._n_groups}"
-            )
-        saved_curve = state_dict.get("curve")
-        if strict and saved_curve is not None and saved_curve != self.curve.spec():
-            raise ValueError(
-                f"state dict of {self.schedule_target!r} was saved with curve {saved_curve} but "
-                f"this schedule uses {self.curve.spec()}; rebuild the schedule with the saved "
-                f"curve, or pass strict=False to keep this curve and only restore the step"
-            )
-        last_epoch = check_step(state_dict["last_epoch"])
+        self._prepare_load(state_dict, strict)()
+
+    def _prepare_load(self, state_dict: Any, strict: bool = True) -> Callable[[], None]:
+        """Check ``state_dict`` whole; return the function that applies it (cannot fail)."""
+        what = "CurveSchedule"
+        state = require_mapping(state_dict, what)
         binding = self._binding
-        previous = binding.bases
-        binding.set_bases(bases)
+        if is_v1_lambda_state(state):
+            bases = read_floats(state, "base_lrs", self._n_groups, "1.x LambdaLR")
+            if strict and bases != binding.bases:
+                raise ValueError(
+                    f"this ScheduleAnything 1.x state dict holds the base values {bases}, but "
+                    f"{self.schedule_target!r} has the recorded values {binding.bases}: it was "
+                    f"probably saved from the schedule of another key. Load it into that "
+                    f"schedule, or pass strict=False to restore only its step"
+                )
+        else:
+            check_keys(
+                state,
+                ("schedule_target", "last_epoch", "base_lrs", "curve"),
+                (KIND, "_step_count", "absolute"),
+                what,
+            )
+            if state.get(KIND, what) != what:
+                raise ValueError(f"this is {describe(state)}, not a {what}'s; load it there")
+            if state["schedule_target"] != self.schedule_target:
+                raise ValueError(
+                    f"the state dict is for {state['schedule_target']!r} but this schedule "
+                    f"drives {self.schedule_target!r}; load it into the schedule of "
+                    f"{state['schedule_target']!r}"
+                )
+            bases = read_floats(state, "base_lrs", self._n_groups, what)
+            saved_curve = state["curve"]
+            if not isinstance(saved_curve, Mapping) or set(saved_curve) != {"name", "params"}:
+                raise TypeError(
+                    f"{what} state dict: 'curve' must be {{'name': ..., 'params': {{...}}}}, "
+                    f"got {saved_curve!r}"
+                )
+            absolute = state.get("absolute", self._absolute)
+            if not isinstance(absolute, bool):
+                raise TypeError(f"{what} state dict: 'absolute' must be a bool, got {absolute!r}")
+            if strict and (saved_curve != self.curve.spec() or absolute != self._absolute):
+                raise ValueError(
+                    f"the state dict of {self.schedule_target!r} was saved with the curve "
+                    f"{dict(saved_curve)} but this schedule uses {self.curve.spec()}; rebuild "
+                    f"the schedule with the saved curve, or pass strict=False to keep this "
+                    f"curve and restore only the step"
+                )
+        last_epoch = read_step(state, "last_epoch", what)
+        count = read_step(state, "_step_count", what) if "_step_count" in state else last_epoch + 1
+        if not strict:
+            bases = binding.bases
         lam = self._fn(last_epoch)
-        try:
+        values = [lam] * self._n_groups if self._absolute else [b * lam for b in bases]
+        binding.check_values(values, last_epoch)
+
+        def apply() -> None:
+            binding.set_bases(list(bases))
             self._write(lam, last_epoch)
-        except (ValueError, TypeError):
-            binding.set_bases(previous)
-            raise
-        self.last_epoch = last_epoch
-        self._step_count = int(state_dict.get("_step_count", last_epoch + 1))
-        self._lam = lam
+            self.last_epoch, self._step_count, self._lam = last_epoch, count, lam
+
+        return apply
 
     def __repr__(self) -> str:
         return (
