@@ -255,12 +255,12 @@ def test_load_state_dict_rejects_a_mismatch() -> None:
         ],
         [5, 17],
     )
-    with pytest.raises(ValueError, match="StepLR but this sequence has a ExponentialLR"):
+    with pytest.raises(ValueError, match="'StepLR' but this sequence has a ExponentialLR"):
         other.load_state_dict(state)
     state_b = dict(state, boundaries=[6, 17])
     with pytest.raises(ValueError, match="saved with boundaries"):
         s.load_state_dict(state_b)
-    with pytest.raises(ValueError, match="schedule_target 'momentum'"):
+    with pytest.raises(ValueError, match="is for 'momentum'"):
         s.load_state_dict(dict(state, schedule_target="momentum"))
     with pytest.raises(ValueError, match="lacks"):
         s.load_state_dict({"last_epoch": 3})

@@ -25,6 +25,15 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from .binding import Binding, refuse_torch_composite
 from .errors import add_note
+from .state import (
+    KIND,
+    check_keys,
+    describe,
+    read_floats,
+    read_step,
+    require_mapping,
+    torch_state_mismatch,
+)
 
 __all__ = [
     "AdaptedSchedule",
@@ -175,6 +184,10 @@ def restore(scheduler: Any, token: Any) -> None:
     state.update(token)
 
 
+#: What an AdaptedSchedule holds itself; every other attribute lives on the torch scheduler.
+_OWN_ATTRIBUTES = frozenset({"optimizer", "scheduler", "adapter", "schedule_target"})
+
+
 class AdaptedSchedule(LRScheduler):
     """A torch scheduler driving ``schedule_target`` of the real optimizer's param groups.
 
@@ -274,40 +287,96 @@ class AdaptedSchedule(LRScheduler):
         return [_as_float(v) for v in getattr(self.scheduler, "base_lrs", [])]
 
     def state_dict(self) -> dict[str, Any]:
+        """``{"kind": "AdaptedSchedule", "schedule_target", "scheduler": the torch class's
+        name, "state": its own state dict}``."""
         return {
+            KIND: "AdaptedSchedule",
             "schedule_target": self.schedule_target,
             "scheduler": type(self.scheduler).__name__,
             "state": self.scheduler.state_dict(),
         }
 
-    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> None:
         """Restore the foreign scheduler and write the values of the restored step.
 
-        1.x state dicts (the bare scheduler's own) also load. The values the scheduler wrote
-        last (its saved ``_last_lr``) are written back to the target, so the result does not
-        depend on whether the optimizer's state was loaded before or after the schedule was
-        built (a scheduler such as ``OneCycleLR`` writes its step-0 value when built).
+        The whole dict is checked first, field by field against the wrapped scheduler's own
+        ``state_dict()`` (same keys, numbers for numbers, lists of the same length, finite
+        ``base_lrs`` and ``_last_lr``); a mismatch raises naming it and nothing changes.
+
+        ScheduleAnything 1.x's dicts (the bare torch scheduler's own) also load, when their
+        ``base_lrs`` are this schedule's recorded bases (a 1.x dict does not name its key).
+        The values the scheduler wrote last (its saved ``_last_lr``) are written back to the
+        target, so the result does not depend on whether the optimizer's state was loaded
+        before or after the schedule was built.
+
+        Args:
+            strict: ``False`` accepts a 1.x dict whose bases differ from the recorded ones.
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
-        if "state" not in state_dict:  # ScheduleAnything 1.x: the foreign scheduler's own dict
-            self.scheduler.load_state_dict(dict(state_dict))
+        self._prepare_load(state_dict, strict)()
+
+    def _prepare_load(self, state_dict: Any, strict: bool = True) -> Callable[[], None]:
+        """Check ``state_dict`` whole; return the function that applies it."""
+        what = "AdaptedSchedule"
+        state = require_mapping(state_dict, what)
+        name = type(self.scheduler).__name__
+        if KIND in state or "state" in state:
+            check_keys(state, ("schedule_target", "scheduler", "state"), (KIND,), what)
+            if state.get(KIND, what) != what:
+                raise ValueError(f"this is {describe(state)}, not an {what}'s; load it there")
+            if state["schedule_target"] != self.schedule_target:
+                raise ValueError(
+                    f"the state dict is for {state['schedule_target']!r} but this schedule "
+                    f"drives {self.schedule_target!r}; load it into the schedule of "
+                    f"{state['schedule_target']!r}"
+                )
+            if state["scheduler"] != name:
+                raise ValueError(
+                    f"the state dict of {self.schedule_target!r} was saved from a "
+                    f"{state['scheduler']} but this schedule wraps a {name}; rebuild it with "
+                    f"a {state['scheduler']}"
+                )
+            inner = require_mapping(state["state"], f"{what} 'state'")
+        else:  # ScheduleAnything 1.x saved the torch scheduler's own dict
+            inner = state
+            saved_bases = inner.get("base_lrs")
+            if strict and isinstance(saved_bases, list) and saved_bases != self.base_lrs:
+                raise ValueError(
+                    f"this ScheduleAnything 1.x state dict holds the base values {saved_bases}, "
+                    f"but the {name} of {self.schedule_target!r} has {self.base_lrs}: it was "
+                    f"probably saved from the schedule of another key. Load it into that "
+                    f"schedule, or pass strict=False to load it anyway"
+                )
+        n_groups = len(self.adapter.param_groups)
+        why = torch_state_mismatch(inner, self.scheduler.state_dict(), "", n_groups)
+        if why:
+            raise ValueError(
+                f"this is not the state of the {name} this schedule wraps: {why}. It looks "
+                f"like {describe(inner)}; load it into the schedule that saved it"
+            )
+        for key in ("base_lrs", "_last_lr"):
+            if key in inner:
+                read_floats(inner, key, n_groups, f"the {name}'s")
+        if "last_epoch" in inner:
+            read_step(inner, "last_epoch", f"the {name}'s", minimum=-1)
+        last = inner.get("_last_lr")
+        if isinstance(last, list) and len(last) == n_groups:
+            self.adapter._binding.check_values(last, inner.get("last_epoch"))
+        loaded = copy.deepcopy(dict(inner))
+
+        def apply() -> None:
+            self.scheduler.load_state_dict(loaded)
             self._restore_values()
-            return
-        target = state_dict.get("schedule_target", self.schedule_target)
-        if target != self.schedule_target:
-            raise ValueError(
-                f"state dict is for schedule_target {target!r} but this schedule drives "
-                f"{self.schedule_target!r}"
-            )
-        kind = state_dict.get("scheduler", type(self.scheduler).__name__)
-        if kind != type(self.scheduler).__name__:
-            raise ValueError(
-                f"state dict of {self.schedule_target!r} was saved from a {kind} but this "
-                f"schedule wraps a {type(self.scheduler).__name__}"
-            )
-        self.scheduler.load_state_dict(dict(state_dict["state"]))
-        self._restore_values()
+
+        return apply
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Attributes of the wrapped scheduler (``s.gamma = 0.1``) are written there, as reads
+        # come from there: 1.2.3 returned the torch scheduler itself, whose writes took effect.
+        inner = self.__dict__.get("scheduler")
+        if inner is not None and name in vars(inner) and name not in _OWN_ATTRIBUTES:
+            setattr(inner, name, value)
+        else:
+            super().__setattr__(name, value)
 
     def _restore_values(self) -> None:
         adapter = self.adapter

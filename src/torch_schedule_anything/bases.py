@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import abc
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import torch
@@ -44,9 +44,10 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
-from .binding import Binding, BoundBases, RefusesTorchSequentialLR, check_value
+from .binding import Binding, BoundBases, RefusesTorchSequentialLR
 from .curves.base import Curve
 from .schedule import as_curve, check_one_value
+from .state import KIND, check_keys, describe, read_floats, read_step, require_mapping
 
 __all__ = ["CurveScheduler", "SchedulerBase", "StatefulSchedulerBase"]
 
@@ -307,6 +308,7 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         or override ``state_dict``/``load_state_dict`` and call ``super()``.
         """
         return {
+            KIND: "SchedulerBase",
             "scheduler": type(self).__qualname__,
             "param_group_field": self.param_group_field,
             "last_epoch": self.last_epoch,
@@ -321,68 +323,106 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
 
         The saved values are written back into the optimizer, so the field holds exactly
         what it held when the state was saved, whether or not the optimizer's own state dict
-        is loaded too (loading both, in either order, gives the same result).
+        is loaded too (loading both, in either order, gives the same result). The whole dict
+        is checked first; a rejected load changes nothing.
+
+        Args:
+            strict: ``False`` keeps this scheduler's configuration (its class, curve and
+                bases) and restores only the count, then writes this scheduler's own values
+                for it: the one thing ``strict=False`` means everywhere in this package.
 
         Raises:
-            ValueError: the state dict is for another field, another number of param groups,
-                or (with ``strict=True``) another scheduler class.
-            TypeError: ``state_dict`` is not a mapping.
+            ValueError: the state dict is another kind of object's, for another field, another
+                number of param groups, (with ``strict=True``) another scheduler class or
+                curve, or holds values that are not finite numbers.
+            TypeError: a value of the wrong type (a string where a number belongs, ...).
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
-        required = ("param_group_field", "last_epoch", "base_lrs", "values")
-        missing = [k for k in required if k not in state_dict]
-        if missing:
-            raise ValueError(
-                f"not a {type(self).__name__} state dict: it lacks {missing} "
-                f"(keys: {sorted(state_dict)})"
-            )
-        field = state_dict["param_group_field"]
+        self._prepare_load(state_dict, strict)()
+
+    def _prepare_load(self, state_dict: Any, strict: bool = True) -> Callable[[], None]:
+        """Check ``state_dict`` whole; return the function that applies it."""
+        name = type(self).__qualname__
+        state = require_mapping(state_dict, name)
+        check_keys(
+            state,
+            ("param_group_field", "last_epoch", "base_lrs", "values"),
+            (KIND, "scheduler", "_step_count", "attributes", "curve"),
+            name,
+        )
+        if state.get(KIND, "SchedulerBase") != "SchedulerBase":
+            raise ValueError(f"this is {describe(state)}, not a {name}'s; load it there")
+        field = state["param_group_field"]
         if field != self.param_group_field:
             raise ValueError(
-                f"state dict is for param_group_field {field!r} but this "
-                f"{type(self).__name__} schedules {self.param_group_field!r}; load it into the "
-                f"scheduler of {field!r}"
+                f"the state dict is for param_group_field {field!r} but this {name} schedules "
+                f"{self.param_group_field!r}; load it into the scheduler of {field!r}"
             )
-        saved_class = state_dict.get("scheduler", type(self).__qualname__)
-        if strict and saved_class != type(self).__qualname__:
+        saved_class = state.get("scheduler", name)
+        if strict and saved_class != name:
             raise ValueError(
-                f"state dict was saved by {saved_class} but this is {type(self).__qualname__}; "
-                f"load it into a {saved_class}, or pass strict=False to load it anyway"
+                f"the state dict was saved by {saved_class} but this is {name}; load it into a "
+                f"{saved_class}, or pass strict=False to keep this scheduler and restore only "
+                f"the count"
             )
-        bases = [float(b) for b in state_dict["base_lrs"]]
-        values = [float(v) for v in state_dict["values"]]
-        for name, saved in (("base_lrs", bases), ("values", values)):
-            if len(saved) != self._n_groups:
-                raise ValueError(
-                    f"state dict of {self.param_group_field!r} has {len(saved)} param groups "
-                    f"in {name!r} but the optimizer has {self._n_groups}; load it into a "
-                    f"scheduler of the same optimizer layout"
-                )
-        last_epoch = check_step(state_dict["last_epoch"])
-        attributes = state_dict.get("attributes", {})
+        self._check_curve(state, strict)
+        bases = read_floats(state, "base_lrs", self._n_groups, name)
+        values = read_floats(state, "values", self._n_groups, name)
+        last_epoch = read_step(state, "last_epoch", name)
+        count = read_step(state, "_step_count", name) if "_step_count" in state else last_epoch + 1
+        restored = self._check_attributes(state.get("attributes", {}))
+        binding = self._binding
+        binding.check_values(values, last_epoch)
+        if not strict:
+
+            def apply_step_only() -> None:
+                token = self._checkpoint()
+                try:
+                    self._apply(last_epoch)
+                except BaseException:
+                    self._rollback(token)
+                    raise
+                self._step_count = count
+
+            return apply_step_only
+
+        def apply() -> None:
+            binding.write_each(values, last_epoch)
+            for attribute, value in restored.items():
+                setattr(self, attribute, value)
+            self.base_lrs = bases  # type: ignore[assignment]
+            self.last_epoch, self._step_count = last_epoch, count
+            self._last_lr = values  # type: ignore[assignment]
+
+        return apply
+
+    def _check_curve(self, state: Mapping[str, Any], strict: bool) -> None:
+        """A curve in the state dict belongs to a :class:`CurveScheduler`."""
+        if "curve" in state:
+            raise ValueError(
+                f"this is {describe(state)} of a CurveScheduler; {type(self).__qualname__} has "
+                f"no curve"
+            )
+
+    def _check_attributes(self, attributes: Any) -> dict[str, Any]:
         if not isinstance(attributes, Mapping):
             raise TypeError(
                 f"state dict 'attributes' must be a mapping, got {type(attributes).__name__}"
             )
+        own = vars(self)
         restored = {}
         for name, value in attributes.items():
             ok, copied = _plain_copy(value)
-            if name in _BASE_ATTRIBUTES or not isinstance(name, str) or not ok:
+            reserved = name in _BASE_ATTRIBUTES or (
+                isinstance(name, str) and name not in own and hasattr(type(self), name)
+            )
+            if not isinstance(name, str) or reserved or not ok:
                 raise ValueError(
                     f"state dict attribute {name!r} ({type(value).__name__}) cannot be restored: "
-                    f"only the subclass's plain-data attributes are saved"
+                    f"only the subclass's own plain-data instance attributes are saved (not "
+                    f"methods, properties or the base class's attributes)"
                 )
             restored[name] = copied
-        for index, base in enumerate(bases):
-            check_value(base, self.param_group_field, index, last_epoch, "the state dict's base")
-        self._binding.write_each(values, last_epoch)  # checks every value before writing
-        for name, value in restored.items():
-            setattr(self, name, value)
-        self.base_lrs = bases  # type: ignore[assignment]
-        self.last_epoch = last_epoch
-        self._step_count = int(state_dict.get("_step_count", last_epoch + 1))
-        self._last_lr = values  # type: ignore[assignment]
+        return restored
 
     # -- curves ------------------------------------------------------------------------------
     @classmethod
@@ -501,16 +541,14 @@ class CurveScheduler(StatefulSchedulerBase):
         state["curve"] = self.curve.spec()
         return state
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> None:
-        """As :meth:`SchedulerBase.load_state_dict`; a different saved curve is a ValueError."""
-        saved = state_dict.get("curve") if isinstance(state_dict, Mapping) else None
-        if strict and saved is not None and saved != self.curve.spec():
+    def _check_curve(self, state: Mapping[str, Any], strict: bool) -> None:
+        saved = state.get("curve")
+        if strict and saved != self.curve.spec():
             raise ValueError(
-                f"state dict of {self.param_group_field!r} was saved with curve {saved} but "
-                f"this scheduler uses {self.curve.spec()}; rebuild it with the saved curve, or "
-                f"pass strict=False to keep this curve and only restore the count"
+                f"the state dict of {self.param_group_field!r} was saved with the curve {saved} "
+                f"but this scheduler uses {self.curve.spec()}; rebuild it with the saved curve, "
+                f"or pass strict=False to keep this curve and restore only the count"
             )
-        super().load_state_dict(state_dict, strict=strict)
 
     def __repr__(self) -> str:
         return (

@@ -29,6 +29,7 @@ rebuilt with the same arguments and loaded continues with bitwise-identical valu
 from __future__ import annotations
 
 import bisect
+import copy
 import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -45,6 +46,15 @@ from .curves.base import Curve
 from .errors import add_note, external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
 from .schedule import check_one_value
+from .state import (
+    KIND,
+    check_keys,
+    describe,
+    read_floats,
+    read_step,
+    require_mapping,
+    torch_state_mismatch,
+)
 
 __all__ = ["Phase", "SequentialSchedule", "sequential", "warmup_then"]
 
@@ -424,6 +434,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
                     }
                 )
         return {
+            KIND: "SequentialSchedule",
             "schedule_target": self.schedule_target,
             "last_epoch": self.last_epoch,
             "_step_count": self._step_count,
@@ -435,69 +446,105 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore the step, the bases and every torch phase, then write that step's value.
 
-        Build the sequence with the same phases and boundaries first; a state dict for another
-        target, other boundaries, other curves or other scheduler types raises ``ValueError``
-        naming the mismatch.
+        Build the sequence with the same phases and boundaries first. The whole dict is
+        checked before anything changes (the torch phases field by field against their own
+        ``state_dict()``); another kind of dict, another target, other boundaries, curves or
+        scheduler types, or values that are not finite numbers raise naming the mismatch.
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
-        missing = [
-            k for k in ("last_epoch", "base_lrs", "boundaries", "phases") if k not in state_dict
-        ]
-        if missing:
+        self._prepare_load(state_dict)()
+
+    def _prepare_load(self, state_dict: Any, strict: bool = True) -> Callable[[], None]:
+        """Check ``state_dict`` whole; return the function that applies it."""
+        what = "SequentialSchedule"
+        state = require_mapping(state_dict, what)
+        check_keys(
+            state,
+            ("schedule_target", "last_epoch", "base_lrs", "boundaries", "phases"),
+            (KIND, "_step_count"),
+            what,
+        )
+        if state.get(KIND, what) != what:
+            raise ValueError(f"this is {describe(state)}, not a {what}'s; load it there")
+        if state["schedule_target"] != self.schedule_target:
             raise ValueError(
-                f"not a SequentialSchedule state dict: it lacks {missing} "
-                f"(keys: {sorted(state_dict)})"
+                f"the state dict is for {state['schedule_target']!r} but this sequence drives "
+                f"{self.schedule_target!r}; load it into the schedule of "
+                f"{state['schedule_target']!r}"
             )
-        target = state_dict.get("schedule_target", self.schedule_target)
-        if target != self.schedule_target:
+        boundaries = state["boundaries"]
+        if not isinstance(boundaries, (list, tuple)) or list(boundaries) != self.boundaries:
             raise ValueError(
-                f"state dict is for schedule_target {target!r} but this sequence drives "
-                f"{self.schedule_target!r}"
+                f"the state dict was saved with boundaries {boundaries!r} but this sequence "
+                f"has {self.boundaries}; rebuild it with the saved boundaries"
             )
-        if list(state_dict["boundaries"]) != self.boundaries:
+        saved = state["phases"]
+        if not isinstance(saved, (list, tuple)) or len(saved) != len(self._phases):
             raise ValueError(
-                f"state dict was saved with boundaries {list(state_dict['boundaries'])} but this "
-                f"sequence has {self.boundaries}; rebuild it with the saved boundaries"
+                f"the state dict's phases are {saved!r}; this sequence has "
+                f"{len(self._phases)} phases"
             )
-        saved = list(state_dict["phases"])
-        if len(saved) != len(self._phases):
-            raise ValueError(
-                f"state dict has {len(saved)} phases but this sequence has {len(self._phases)}"
-            )
-        bases = [_as_float(b) for b in state_dict["base_lrs"]]
-        if len(bases) != self._n_groups:
-            raise ValueError(
-                f"state dict of {self.schedule_target!r} has {len(bases)} param groups but the "
-                f"optimizer has {self._n_groups}"
-            )
+        bases = read_floats(state, "base_lrs", self._n_groups, what)
+        t = read_step(state, "last_epoch", what)
+        count = read_step(state, "_step_count", what) if "_step_count" in state else t + 1
+        loads: list[tuple[_TorchPhase, dict[str, Any], list[dict[str, Any]]]] = []
         for i, (phase, entry) in enumerate(zip(self._phases, saved)):
+            where = f"phases[{i}] of the state dict"
+            if not isinstance(entry, Mapping):
+                raise TypeError(f"{where} must be a dict, got {type(entry).__name__}")
             if isinstance(phase, _CurvePhase):
-                if entry.get("kind") != "curve" or entry.get("curve") != phase.curve.spec():
+                if (
+                    set(entry) != {"kind", "curve"}
+                    or entry["kind"] != "curve"
+                    or (entry["curve"] != phase.curve.spec())
+                ):
                     raise ValueError(
-                        f"phases[{i}] of the state dict is {entry.get('curve', entry.get('kind'))}"
-                        f" but this sequence has the curve {phase.curve.spec()}; rebuild the "
-                        f"sequence with the saved phases"
+                        f"{where} is {dict(entry)} but this sequence has the curve "
+                        f"{phase.curve.spec()}; rebuild the sequence with the saved phases"
                     )
-            elif (
-                entry.get("kind") != "scheduler"
-                or entry.get("scheduler") != type(phase.scheduler).__name__
+                continue
+            name = type(phase.scheduler).__name__
+            if set(entry) != {"kind", "scheduler", "state", "stand_in"} or (
+                entry["kind"] != "scheduler" or entry["scheduler"] != name
             ):
                 raise ValueError(
-                    f"phases[{i}] of the state dict is {entry.get('scheduler', entry.get('kind'))}"
-                    f" but this sequence has a {type(phase.scheduler).__name__}"
+                    f"{where} is {entry.get('scheduler', entry.get('kind'))!r} but this "
+                    f"sequence has a {name}; rebuild the sequence with the saved phases"
                 )
-        for phase, entry in zip(self._phases, saved):
-            if isinstance(phase, _TorchPhase):
-                phase.scheduler.load_state_dict(dict(entry["state"]))
-                for shadow, values in zip(phase.adapter.param_groups, entry["stand_in"]):
-                    shadow.update({k: float(v) for k, v in values.items()})
-        t = check_step(state_dict["last_epoch"])
-        self._binding.set_bases(bases)
-        self.last_epoch = t
-        self._step_count = int(state_dict.get("_step_count", t + 1))
-        self._active = self.phase_index(t)
-        self._write(t, self._active)
+            why = torch_state_mismatch(
+                entry["state"], phase.scheduler.state_dict(), "", self._n_groups
+            )
+            if why:
+                raise ValueError(f"{where}: not the state of its {name}: {why}")
+            stand_in = entry["stand_in"]
+            if not isinstance(stand_in, (list, tuple)) or len(stand_in) != self._n_groups:
+                raise ValueError(f"{where}: 'stand_in' must hold one dict per param group")
+            lrs = []
+            for g, values in enumerate(stand_in):
+                if not isinstance(values, Mapping) or "lr" not in values:
+                    raise ValueError(f"{where}: stand_in[{g}] must be a dict with 'lr'")
+                read_floats({"v": list(values.values())}, "v", None, f"{where} stand_in[{g}]")
+                lrs.append(float(values["lr"]))
+            loads.append((phase, copy.deepcopy(dict(entry["state"])), [dict(v) for v in stand_in]))
+        index = self.phase_index(t)
+        phase = self._phases[index]
+        if isinstance(phase, _CurvePhase):
+            lam = phase.fn(t - self._starts[index])
+            values = [lam] * self._n_groups if phase.curve.absolute else [b * lam for b in bases]
+        else:
+            stand_ins = next(s for p, _, s in loads if p is phase)
+            values = [s["lr"] for s in stand_ins]
+        self._binding.check_values(values, t)
+
+        def apply() -> None:
+            for torch_phase, inner, stand_in_values in loads:
+                torch_phase.scheduler.load_state_dict(inner)
+                for shadow, saved_values in zip(torch_phase.adapter.param_groups, stand_in_values):
+                    shadow.update({k: float(v) for k, v in saved_values.items()})
+            self._binding.set_bases(list(bases))
+            self.last_epoch, self._step_count, self._active = t, count, index
+            self._write(t, index)
+
+        return apply
 
     def __repr__(self) -> str:
         inner = ", ".join(

@@ -7,8 +7,9 @@ dict ``{name: schedule_state}``.
 
 from __future__ import annotations
 
+import copy
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import torch
@@ -18,6 +19,7 @@ from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from .adapter import AdaptedSchedule, ParamGroupAdapter, restore, snapshot
 from .binding import RefusesTorchSequentialLR
 from .errors import LookupKeyError, add_note
+from .state import describe, torch_state_mismatch
 
 __all__ = ["SynchronousSchedule", "schedule_name"]
 
@@ -46,6 +48,24 @@ def _needs_metrics(schedule: Any) -> bool:
     if isinstance(schedule, AdaptedSchedule):
         return isinstance(schedule.scheduler, ReduceLROnPlateau)
     return bool(getattr(schedule, "needs_metrics", False))
+
+
+def _prepare_load(schedule: Any, state: Any) -> Callable[[], None]:
+    """Check ``state`` for ``schedule``; return the function that loads it."""
+    own = getattr(schedule, "_prepare_load", None)
+    if own is not None:
+        return own(state)  # type: ignore[no-any-return]
+    # A plain torch scheduler: its dict is checked field by field against its own.
+    current = schedule.state_dict()
+    why = torch_state_mismatch(state, current, "", len(schedule.optimizer.param_groups))
+    if why:
+        found = describe(state) if isinstance(state, Mapping) else type(state).__name__
+        raise ValueError(
+            f"this is not the state of the {type(schedule).__name__} of this "
+            f"SynchronousSchedule: {why}. It looks like {found}"
+        )
+    loaded = copy.deepcopy(dict(state))
+    return lambda: schedule.load_state_dict(loaded)
 
 
 def _checkpointer(schedule: Any) -> Any:
@@ -255,12 +275,16 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
                 f"state dict does not match this SynchronousSchedule of {self.schedule_names}: "
                 + "; ".join(parts)
             )
+        # Every schedule checks its part first; only then do they all load (all or nothing).
+        applies = []
         for name, schedule in self.schedules.items():
             try:
-                schedule.load_state_dict(state_dict[name])
+                applies.append(_prepare_load(schedule, state_dict[name]))
             except (KeyError, ValueError, TypeError) as exc:
                 add_note(exc, f"[torch_schedule_anything] while loading the schedule of {name!r}")
                 raise
+        for apply in applies:
+            apply()
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(s) for s in self.schedules.values())
