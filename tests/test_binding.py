@@ -643,3 +643,33 @@ def test_a_synchronous_step_is_all_or_nothing(failing_position: int) -> None:
             sync.step()
         assert everything()[:2] == before[:2]
     assert [s.last_epoch for s in schedules] == [2] * 4
+
+
+# -- state dicts (the contract itself is tested table-wise in test_state_dicts.py) -------------
+def test_2_0_state_dicts_without_a_kind_still_load() -> None:
+    for build in (
+        lambda o: sa.cosine_annealing_with_warmup(o, 1.0, 0.1, 3, 20),
+        lambda o: sa.arbitrary_schedule_factory(o, lambda stand_in: StepLR(stand_in, 2)),
+        _sequence,
+        _curve_scheduler,
+    ):
+        opt = three_groups()
+        s = build(opt)
+        for _ in range(4):
+            s.step()
+        state = s.state_dict()
+        del state["kind"]
+        twin = build(three_groups())
+        twin.load_state_dict(state)
+        assert twin.state_dict() == s.state_dict()
+
+
+def test_attribute_writes_reach_the_adapted_torch_scheduler() -> None:
+    opt = three_groups()
+    s = sa.arbitrary_schedule_factory(opt, lambda o: StepLR(o, step_size=1, gamma=0.5))
+    s.gamma = 0.1
+    assert s.scheduler.gamma == 0.1
+    s.step()
+    assert values(opt) == pytest.approx([b * 0.1 for b in BASES])
+    s.note = "mine"  # a new name stays on the wrapper
+    assert s.note == "mine" and not hasattr(s.scheduler, "note")

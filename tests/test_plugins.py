@@ -491,3 +491,38 @@ def test_importing_the_package_loads_no_plugin_and_no_matplotlib(tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+class _Undeclared(sa.Curve):
+    """A plugin curve that declares no param_names."""
+
+    def __init__(self, peak: float, length: int = 10) -> None:
+        self.peak, self.length = peak, length
+
+    def __call__(self, step: int) -> float:
+        return self.peak * min(1.0, step / self.length)
+
+
+def test_a_curve_without_param_names_is_identified_by_what_it_was_built_with(
+    register: Callable[..., str],
+) -> None:
+    register(_InHouseCurves("undeclared", _Undeclared), "undeclared_plugin")
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    s = sa.schedule(opt, "undeclared", peak=1.0)
+    assert s.curve.spec() == {"name": "undeclared", "params": {"peak": 1.0, "length": 10}}
+    other = sa.schedule(
+        torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1),
+        "undeclared",
+        peak=1.0,
+        length=20,
+    )
+    with pytest.raises(ValueError, match="saved with the curve"):
+        other.load_state_dict(s.state_dict())
+
+
+def test_a_curve_that_cannot_be_identified_warns_naming_the_plugin(
+    register: Callable[..., str],
+) -> None:
+    with pytest.warns(sa.PluginLoadWarning, match=r"curve 'anything' of plugin 'vague'"):
+        register(_InHouseCurves("anything", lambda **kwargs: _Undeclared(1.0)), "vague")
+        sa.list_curves()

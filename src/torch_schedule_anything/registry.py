@@ -18,7 +18,7 @@ from typing import Any
 
 from torch.optim import Optimizer
 
-from .curves.base import Curve
+from .curves.base import Curve, FunctionCurve
 from .errors import LookupKeyError, add_note
 from .schedule import CurveSchedule
 
@@ -102,6 +102,15 @@ def _collect(hook_name: str, what: str) -> dict[str, Entry]:
                 raise TypeError(f"{what} {name!r} must be callable, got {type(obj).__name__}")
             if name in _into:
                 raise ValueError(f"{what} {name!r} is registered twice by the same plugin")
+            if what == "curve" and not _identifiable(obj):
+                plugins.warn_once(
+                    f"curve {name!r} of plugin {_plugin!r} ({_dist}) declares no param_names "
+                    f"and its factory takes *args/**kwargs (or has no signature), so a state "
+                    f"dict cannot tell one configuration of it from another: a schedule saved "
+                    f"with other parameters would load silently. Declare param_names on the "
+                    f"curve class, or give the factory named parameters.",
+                    stacklevel=2,
+                )
             _into[name] = Entry(name, obj, _plugin, _dist)
 
         try:
@@ -229,7 +238,34 @@ def build_curve(name: str, params: dict[str, Any]) -> Curve:
             f"the factory of curve {name!r} (plugin {entry.plugin!r}, {entry.distribution}) "
             f"returned {type(curve).__name__}, not a torch_schedule_anything Curve"
         )
+    if not curve.param_names and not isinstance(curve, FunctionCurve):
+        # The curve does not say what it was built with: record it, so that its state dicts
+        # identify the configuration (see Curve.params).
+        curve._built_with = _bound_arguments(entry.obj, params)  # type: ignore[attr-defined]
+        if not curve.name:
+            curve._registered_as = name  # type: ignore[attr-defined]
     return curve
+
+
+def _bound_arguments(factory: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` bound to ``factory``'s signature, with its defaults filled in."""
+    try:
+        bound = inspect.signature(factory).bind(**params)
+    except (TypeError, ValueError):
+        return dict(params)
+    bound.apply_defaults()
+    return dict(bound.arguments)
+
+
+def _identifiable(factory: Any) -> bool:
+    """Whether a state dict can name the configuration of the curves ``factory`` builds."""
+    if isinstance(factory, type) and issubclass(factory, Curve) and factory.param_names:
+        return True
+    try:
+        parameters = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return not any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters)
 
 
 def schedule(

@@ -93,12 +93,20 @@ class Curve(abc.ABC):
         return None
 
     def params(self) -> dict[str, Any]:
-        """The constructor arguments as plain data (what a state dict records)."""
-        return {name: getattr(self, name) for name in self.param_names}
+        """The constructor arguments as plain data (what a state dict records).
+
+        Read from the attributes named in ``param_names``; a curve that declares none but was
+        built by the registry reports the arguments it was built with (bound to the factory's
+        signature, defaults included), so its state dicts still identify its configuration.
+        """
+        if self.param_names:
+            return {name: getattr(self, name) for name in self.param_names}
+        return dict(getattr(self, "_built_with", {}))
 
     def spec(self) -> dict[str, Any]:
         """``{"name": ..., "params": {...}}``: enough to rebuild the curve from the registry."""
-        return {"name": self.name or type(self).__qualname__, "params": self.params()}
+        name = self.name or getattr(self, "_registered_as", "") or type(self).__qualname__
+        return {"name": name, "params": self.params()}
 
     def get_lr(self, step: int) -> float:
         """The value at ``step`` (seed 002's spelling of :meth:`__call__`)."""
