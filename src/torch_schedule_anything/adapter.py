@@ -184,6 +184,33 @@ def restore(scheduler: Any, token: Any) -> None:
     state.update(token)
 
 
+def check_torch_state(inner: Any, scheduler: Any, binding: Binding, where: str) -> None:
+    """Check a saved torch scheduler state before it is loaded into ``scheduler``.
+
+    Field by field against the scheduler's own ``state_dict()`` (same keys, numbers for
+    numbers, lists of the same length, finite where the scheduler's value is finite); its
+    ``base_lrs`` and ``_last_lr`` must be values the key may hold; ``last_epoch`` >= -1 and
+    ``_step_count`` >= 0. ``where`` prefixes the message (e.g. ``"phases[1]: "``).
+    """
+    name = type(scheduler).__name__
+    why = torch_state_mismatch(inner, scheduler.state_dict(), "", binding.n_groups)
+    if why:
+        found = describe(inner) if isinstance(inner, Mapping) else type(inner).__name__
+        raise ValueError(
+            f"{where}this is not the state of the {name} this schedule wraps: {why}. It looks "
+            f"like {found}; load it into the schedule that saved it"
+        )
+    step = None
+    if "last_epoch" in inner:
+        step = read_step(inner, "last_epoch", f"{where}the {name}'s", minimum=-1)
+    if "_step_count" in inner:
+        read_step(inner, "_step_count", f"{where}the {name}'s")
+    for key in ("base_lrs", "_last_lr"):
+        if key in inner:
+            values = read_floats(inner, key, binding.n_groups, f"{where}the {name}'s")
+            binding.check_values(values, step)
+
+
 #: What an AdaptedSchedule holds itself; every other attribute lives on the torch scheduler.
 _OWN_ATTRIBUTES = frozenset({"optimizer", "scheduler", "adapter", "schedule_target"})
 
@@ -346,21 +373,7 @@ class AdaptedSchedule(LRScheduler):
                     f"probably saved from the schedule of another key. Load it into that "
                     f"schedule, or pass strict=False to load it anyway"
                 )
-        n_groups = len(self.adapter.param_groups)
-        why = torch_state_mismatch(inner, self.scheduler.state_dict(), "", n_groups)
-        if why:
-            raise ValueError(
-                f"this is not the state of the {name} this schedule wraps: {why}. It looks "
-                f"like {describe(inner)}; load it into the schedule that saved it"
-            )
-        for key in ("base_lrs", "_last_lr"):
-            if key in inner:
-                read_floats(inner, key, n_groups, f"the {name}'s")
-        if "last_epoch" in inner:
-            read_step(inner, "last_epoch", f"the {name}'s", minimum=-1)
-        last = inner.get("_last_lr")
-        if isinstance(last, list) and len(last) == n_groups:
-            self.adapter._binding.check_values(last, inner.get("last_epoch"))
+        check_torch_state(inner, self.scheduler, self.adapter._binding, "")
         loaded = copy.deepcopy(dict(inner))
 
         def apply() -> None:

@@ -47,7 +47,15 @@ from ._validation import check_step
 from .binding import Binding, BoundBases, RefusesTorchSequentialLR
 from .curves.base import Curve
 from .schedule import as_curve, check_one_value
-from .state import KIND, check_keys, describe, read_floats, read_step, require_mapping
+from .state import (
+    KIND,
+    check_keys,
+    describe,
+    read_floats,
+    read_step,
+    require_mapping,
+    torch_state_mismatch,
+)
 
 __all__ = ["CurveScheduler", "SchedulerBase", "StatefulSchedulerBase"]
 
@@ -372,6 +380,7 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         restored = self._check_attributes(state.get("attributes", {}))
         binding = self._binding
         binding.check_values(values, last_epoch)
+        binding.check_values(bases, last_epoch)  # bases are values the field may hold
         if not strict:
 
             def apply_step_only() -> None:
@@ -408,19 +417,20 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
             raise TypeError(
                 f"state dict 'attributes' must be a mapping, got {type(attributes).__name__}"
             )
-        own = vars(self)
+        own = self._subclass_attributes()
         restored = {}
         for name, value in attributes.items():
             ok, copied = _plain_copy(value)
-            reserved = name in _BASE_ATTRIBUTES or (
-                isinstance(name, str) and name not in own and hasattr(type(self), name)
-            )
-            if not isinstance(name, str) or reserved or not ok:
+            if not isinstance(name, str) or name not in own or not ok:
                 raise ValueError(
                     f"state dict attribute {name!r} ({type(value).__name__}) cannot be restored: "
-                    f"only the subclass's own plain-data instance attributes are saved (not "
+                    f"{type(self).__qualname__} has no plain-data attribute of that name (only "
+                    f"the subclass's own plain-data instance attributes are saved, never "
                     f"methods, properties or the base class's attributes)"
                 )
+            why = torch_state_mismatch(copied, own[name], f"attributes[{name!r}]", self._n_groups)
+            if why:
+                raise TypeError(f"{type(self).__qualname__} state dict: {why}")
             restored[name] = copied
         return restored
 

@@ -305,6 +305,7 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         count = read_step(state, "_step_count", what) if "_step_count" in state else last_epoch + 1
         if not strict:
             bases = binding.bases
+        binding.check_values(bases, last_epoch)  # bases are values the key may hold
         lam = self._fn(last_epoch)
         values = [lam] * self._n_groups if self._absolute else [b * lam for b in bases]
         binding.check_values(values, last_epoch)

@@ -40,7 +40,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from ._validation import check_boundaries, check_step
-from .adapter import ParamGroupAdapter, restore, snapshot
+from .adapter import ParamGroupAdapter, check_torch_state, restore, snapshot
 from .binding import Binding, BoundBases, RefusesTorchSequentialLR
 from .curves.base import Curve
 from .errors import add_note, external_stacklevel
@@ -486,6 +486,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         bases = read_floats(state, "base_lrs", self._n_groups, what)
         t = read_step(state, "last_epoch", what)
         count = read_step(state, "_step_count", what) if "_step_count" in state else t + 1
+        self._binding.check_values(bases, t)  # bases are values the key may hold
         loads: list[tuple[_TorchPhase, dict[str, Any], list[dict[str, Any]]]] = []
         for i, (phase, entry) in enumerate(zip(self._phases, saved)):
             where = f"phases[{i}] of the state dict"
@@ -510,20 +511,12 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
                     f"{where} is {entry.get('scheduler', entry.get('kind'))!r} but this "
                     f"sequence has a {name}; rebuild the sequence with the saved phases"
                 )
-            why = torch_state_mismatch(
-                entry["state"], phase.scheduler.state_dict(), "", self._n_groups
-            )
-            if why:
-                raise ValueError(f"{where}: not the state of its {name}: {why}")
+            check_torch_state(entry["state"], phase.scheduler, self._binding, f"{where}: ")
             stand_in = entry["stand_in"]
-            if not isinstance(stand_in, (list, tuple)) or len(stand_in) != self._n_groups:
-                raise ValueError(f"{where}: 'stand_in' must hold one dict per param group")
-            lrs = []
-            for g, values in enumerate(stand_in):
-                if not isinstance(values, Mapping) or "lr" not in values:
-                    raise ValueError(f"{where}: stand_in[{g}] must be a dict with 'lr'")
-                read_floats({"v": list(values.values())}, "v", None, f"{where} stand_in[{g}]")
-                lrs.append(float(values["lr"]))
+            why = torch_state_mismatch(stand_in, phase.stand_in_values(), "", self._n_groups)
+            if why:
+                raise ValueError(f"{where}: 'stand_in' does not fit this sequence: {why}")
+            self._binding.check_values([values["lr"] for values in stand_in], t)
             loads.append((phase, copy.deepcopy(dict(entry["state"])), [dict(v) for v in stand_in]))
         index = self.phase_index(t)
         phase = self._phases[index]

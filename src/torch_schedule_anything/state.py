@@ -154,6 +154,10 @@ def read_floats(state: Mapping[str, Any], key: str, n_groups: int | None, what: 
     return out
 
 
+#: torch's fields that hold ±inf legitimately (ReduceLROnPlateau before its first metric).
+_INFINITE_OK = ("['best']", "['mode_worse']")
+
+
 def torch_state_mismatch(saved: Any, current: Any, path: str, n_groups: int) -> str | None:
     """Why ``saved`` cannot be the state of a torch scheduler whose state is ``current``.
 
@@ -201,8 +205,11 @@ def torch_state_mismatch(saved: Any, current: Any, path: str, n_groups: int) -> 
             return f"{path} is {type(saved).__name__} {saved!r}, not a number"
         if isinstance(current, numbers.Integral) and not isinstance(value, numbers.Integral):
             return f"{path} is {value!r}, not an int"
-        if math.isnan(float(value)):
-            return f"{path} is NaN"
+        number, now = float(value), float(current)
+        if math.isnan(number) or (
+            not math.isfinite(number) and math.isfinite(now) and not (path.endswith(_INFINITE_OK))
+        ):
+            return f"{path} is {number!r}, not a finite number"
         return None
     return None
     return None
