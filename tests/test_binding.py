@@ -673,3 +673,70 @@ def test_attribute_writes_reach_the_adapted_torch_scheduler() -> None:
     assert values(opt) == pytest.approx([b * 0.1 for b in BASES])
     s.note = "mine"  # a new name stays on the wrapper
     assert s.note == "mine" and not hasattr(s.scheduler, "note")
+
+
+# -- found by review: layouts that change, multipliers that are not floats, failed builds ----
+def test_a_multiplier_is_not_range_checked_as_a_value() -> None:
+    opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], betas=(0.9, 0.999))
+    s = sa.CurveSchedule(opt, lambda t: 1 if t < 2 else torch.tensor(0.5), "betas[0]")
+    assert opt.param_groups[0]["betas"] == (0.9, 0.999)  # 0.9 × 1 is a valid beta
+    s.step()
+    s.step()
+    assert opt.param_groups[0]["betas"] == pytest.approx((0.45, 0.999))
+    assert all(type(v) is float for v in s.get_last_lr())
+
+
+def test_layout_changes_are_seen_before_a_write() -> None:
+    opt = three_groups()
+    s = sa.constant_schedule(opt, 0.5)
+    replaced = {"params": opt.param_groups[0]["params"], "lr": 0.1}
+    opt.param_groups[0] = replaced  # a new first group dict in the same list
+    s.step()
+    assert replaced["lr"] == 0.05
+    tensors = three_groups()
+    for group in tensors.param_groups:
+        group["lr"] = torch.tensor(group["lr"], dtype=torch.float64)
+    t = sa.constant_schedule(tensors, 0.5)
+    tensors.param_groups[1]["lr"] = 0.5  # one Tensor group turned into a float
+    t.step()  # no half-written step: the layout is read again
+    assert values(tensors) == pytest.approx([0.05, 0.015, 0.0])
+
+
+def test_a_torch_scheduler_that_raises_in_its_own_step_is_put_back() -> None:
+    opt = three_groups()
+    s = sa.arbitrary_schedule_factory(opt, lambda o: LambdaLR(o, lambda t: 1 / (2 - t)))
+    s.step()
+    before = s.state_dict()
+    with pytest.raises(ZeroDivisionError):
+        s.step()
+    assert s.state_dict() == before
+
+
+def test_a_config_is_all_or_nothing_for_the_step_zero_values_too() -> None:
+    opt = three_groups()
+    config = [
+        {"curve": "constant_schedule", "value": 0.5},
+        {"curve": "constant_schedule", "schedule_target": "momentum", "value": -1.0},
+    ]
+    with pytest.raises(ValueError, match="momentum"):
+        sa.schedule_from_config(opt, config)
+    assert values(opt) == BASES and "initial_lr" not in opt.param_groups[0]
+
+
+def test_a_failed_construction_takes_its_default_value_back() -> None:
+    opt = three_groups()
+    with pytest.raises(ValueError, match="must be finite"):
+        sa.CurveSchedule(opt, lambda t: math.nan, "clip", default_value=1.0)
+    assert all("clip" not in g for g in opt.param_groups) and "clip" not in opt.defaults
+    with pytest.raises(ValueError):
+        sa.arbitrary_schedule_factory(opt, lambda o: LambdaLR(o, lambda t: math.nan), 1.0, "clip")
+    assert all("clip" not in g for g in opt.param_groups) and "clip" not in opt.defaults
+
+
+def test_base_lrs_assignment_is_checked() -> None:
+    s = sa.constant_schedule(three_groups(), 0.5)
+    with pytest.raises(ValueError, match="3 param groups"):
+        s.base_lrs = [0.1]
+    with pytest.raises(ValueError, match="finite"):
+        s.base_lrs = [0.1, math.nan, 0.0]
+    assert s.base_lrs == BASES

@@ -169,33 +169,38 @@ def test_read_float_errors_name_the_group() -> None:
     assert slot.read_float({"clip": torch.tensor(2.0)}) == 2.0
 
 
-def test_write_each_and_write_same_keep_tensors_and_tuple_types() -> None:
+def test_write_each_keeps_tensors_and_tuple_types() -> None:
     tensor = torch.tensor(1.0)
     groups: list[dict[str, Any]] = [{"v": tensor}, {"v": 1.0}]
     slot = Slot("v")
     slot.write_each(groups, [0.5, 0.25])
     assert groups[0]["v"] is tensor and tensor.item() == 0.5 and groups[1]["v"] == 0.25
-    slot.write_same(groups, 2.0)
-    assert groups[0]["v"] is tensor and tensor.item() == 2.0 and groups[1]["v"] == 2.0
     element = Slot("b[1]")
     tuples: list[dict[str, Any]] = [{"b": (1.0, 2.0)}, {"b": [1.0, 2.0]}]
-    element.write_same(tuples, 7.0)
-    assert tuples[0]["b"] == (1.0, 7.0) and isinstance(tuples[0]["b"], tuple)
-    assert tuples[1]["b"] == [1.0, 7.0] and isinstance(tuples[1]["b"], list)
     element.write_each(tuples, [3.0, 4.0])
     assert (tuples[0]["b"], tuples[1]["b"]) == ((1.0, 3.0), [1.0, 4.0])
+    assert isinstance(tuples[0]["b"], tuple) and isinstance(tuples[1]["b"], list)
 
 
-def test_write_scaled_is_write_each_of_the_products() -> None:
+def test_a_schedule_keeps_tensors_and_list_containers_of_tuple_keys() -> None:
+    """The binding's fast paths: Tensors filled in place; a list of betas stays a list."""
     tensor = torch.tensor(9.0, dtype=torch.float64)
-    groups: list[dict[str, Any]] = [{"v": 1.0}, {"v": tensor}, {"v": np.float64(3.0)}]
-    bases = [0.1, 0.3, 0.7]
-    Slot("v").write_scaled(groups, bases, 0.37)
-    assert groups[0]["v"] == 0.1 * 0.37 and groups[2]["v"] == 0.7 * 0.37
-    assert groups[1]["v"] is tensor and tensor.item() == 0.3 * 0.37
-    tuples: list[dict[str, Any]] = [{"b": (1.0, 2.0)}]
-    Slot("b[0]").write_scaled(tuples, [0.5], 3.0)
-    assert tuples[0]["b"] == (1.5, 2.0)
+    params = [torch.nn.Parameter(torch.zeros(1)) for _ in range(3)]
+    opt = torch.optim.SGD(
+        [
+            {"params": [params[0]], "lr": 1.0},
+            {"params": [params[1]], "lr": tensor},
+            {"params": [params[2]], "lr": np.float64(3.0)},
+        ],
+        lr=0.1,
+    )
+    sa.CurveSchedule(opt, lambda t: 0.37)
+    assert opt.param_groups[0]["lr"] == 0.37 and opt.param_groups[2]["lr"] == 3.0 * 0.37
+    assert opt.param_groups[1]["lr"] is tensor and tensor.item() == 9.0 * 0.37
+    adam = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
+    adam.param_groups[0]["betas"] = [0.5, 0.9]  # torch makes a tuple; a user may set a list
+    sa.CurveSchedule(adam, lambda t: 0.5, "betas[0]")
+    assert adam.param_groups[0]["betas"] == [0.25, 0.9]
 
 
 def test_values_turned_into_tensors_later_are_still_filled_in_place(

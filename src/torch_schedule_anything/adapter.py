@@ -240,10 +240,10 @@ class AdaptedSchedule(LRScheduler):
         adapter, scheduler = self.adapter, self.scheduler
         adapter.pull()
         token = snapshot(scheduler)
-        scheduler.step(*args, **kwargs)
         try:
+            scheduler.step(*args, **kwargs)
             adapter.push(getattr(scheduler, "last_epoch", None))
-        except (ValueError, TypeError):
+        except BaseException:
             restore(scheduler, token)  # the step did not happen: not even the count moved
             adapter.pull()
             raise
@@ -462,6 +462,19 @@ def arbitrary_schedule_factory(
         owner=f"the adapted schedule of {schedule_target!r}",
         default_value=default_value,
     )
+    try:
+        return _build_adapted(optimizer, schedule_factory, schedule_target, binding)
+    except BaseException:
+        binding.abandon()  # a default_value it created is taken back
+        raise
+
+
+def _build_adapted(
+    optimizer: Optimizer,
+    schedule_factory: Callable[[Optimizer], LRScheduler],
+    schedule_target: str,
+    binding: Binding,
+) -> AdaptedSchedule:
     adapter = ParamGroupAdapter(optimizer, schedule_target, binding)
     try:
         scheduler = schedule_factory(adapter)

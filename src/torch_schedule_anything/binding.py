@@ -281,7 +281,8 @@ class BoundBases:
 
     @base_lrs.setter
     def base_lrs(self, bases: list[float]) -> None:
-        self._binding.set_bases([float(b) for b in bases])
+        # Checked like a loaded state dict's: one valid value per group.
+        self._binding.set_bases(self._binding.check_values(list(bases), None))
 
 
 class RefusesTorchSequentialLR:
@@ -316,13 +317,23 @@ def _check_optimizer(optimizer: Any) -> None:
         raise ValueError("the optimizer has no param groups; nothing to schedule")
 
 
-def check_value(value: Any, target: str, group: int | None, step: int | None, owner: str) -> float:
+def check_value(
+    value: Any,
+    target: str,
+    group: int | None,
+    step: int | None,
+    owner: str,
+    *,
+    multiplier: bool = False,
+) -> float:
     """``value`` as a float if it may be written to ``target``; else a ValueError/TypeError.
 
-    The message names the schedule (``owner``), the key, the group and the step.
+    The message names the schedule (``owner``), the key, the group and the step. With
+    ``multiplier=True`` it is a curve's multiplier λ: finite and real, with no key range.
     """
     slot = f"param_groups[{group}][{target!r}]" if group is not None else repr(target)
-    where = f"{owner} computed {value!r} for {slot}"
+    what = "the multiplier" if multiplier else ""
+    where = f"{owner} computed {what}{' ' if what else ''}{value!r} for {slot}"
     where += f" at step {step}" if step is not None else ""
     if isinstance(value, torch.Tensor):
         if value.requires_grad:
@@ -344,7 +355,7 @@ def check_value(value: Any, target: str, group: int | None, step: int | None, ow
         raise ValueError(
             f"{where}: scheduled values must be finite (check the schedule's arguments)"
         )
-    rule = _TORCH_RANGES.get(Slot(target).key)
+    rule = None if multiplier else _TORCH_RANGES.get(Slot(target).key)
     if rule is not None:
         low, high, inclusive = rule
         if number < low or number > high or (not inclusive and number == high):
@@ -367,12 +378,16 @@ class Binding:
     """
 
     __slots__ = (
+        "_added",
+        "_added_default",
+        "_dummy",
         "_element",
         "_first",
         "_float_groups",
         "_float_index",
         "_float_pairs",
         "_groups",
+        "_head",
         "_high",
         "_high_inclusive",
         "_last",
@@ -383,6 +398,8 @@ class Binding:
         "_pending",
         "_plain",
         "_shared",
+        "_slow_probe",
+        "_tail",
         "_tensor_groups",
         "_tuple",
         "bases",
@@ -404,6 +421,8 @@ class Binding:
         default_value: float | torch.Tensor | None = None,
     ) -> None:
         self.slot = slot = Slot(target)
+        self._added: list[dict[str, Any]] = []
+        self._added_default = False
         if default_value is not None:
             if slot.index is not None:
                 raise ValueError(
@@ -411,6 +430,9 @@ class Binding:
                     f"{slot.key!r} with sa.extend_optimizer first"
                 )
             _check_optimizer(optimizer)
+            # What default_value adds, so that a construction that fails takes it back.
+            self._added = [g for g in optimizer.param_groups if slot.key not in g]
+            self._added_default = slot.key not in optimizer.defaults
             extend_optimizer(optimizer, slot.key, default_value)  # type: ignore[arg-type]
         _check_optimizer(optimizer)
         self.optimizer = optimizer
@@ -428,10 +450,18 @@ class Binding:
         self._tensor_groups: list[tuple[int, dict[str, Any]]] = []
         self._other_groups: list[tuple[int, dict[str, Any]]] = []
         self._shared: list[tuple[int, int]] = []
-        self._plain: type = float
-        self._first: dict[str, Any] = {}
-        self._last: dict[str, Any] = {}
-        bases, self._pending = recorded_bases(optimizer, slot)
+        self._plain: type = tuple if self._tuple else float
+        self._dummy: dict[str, Any] = {slot.key: self._plain()}
+        self._first: dict[str, Any] = self._dummy
+        self._last: dict[str, Any] = self._dummy
+        self._head: dict[str, Any] = self._dummy
+        self._tail: dict[str, Any] = self._dummy
+        self._slow_probe = False
+        try:
+            bases, self._pending = recorded_bases(optimizer, slot)
+        except BaseException:
+            self.abandon()
+            raise
         self.set_bases(bases)
         self.n_groups = len(bases)
 
@@ -459,6 +489,14 @@ class Binding:
                 adopted.append((group, _copy_value(group[self.key])))
         self._pending = adopted
         self.set_bases(bases)
+
+    def abandon(self) -> None:
+        """Take back what ``default_value`` added: the construction using this binding failed."""
+        for group in self._added:
+            group.pop(self.key, None)
+        if self._added_default:
+            self.optimizer.defaults.pop(self.key, None)
+        self._added, self._added_default = [], False
 
     def commit(self) -> None:
         """Write the records of the groups that had none (after the first successful write)."""
@@ -488,18 +526,37 @@ class Binding:
     def groups(self) -> list[dict[str, Any]]:
         """The optimizer's param groups, checked against the layout the binding was made for."""
         groups = self.optimizer.param_groups
-        # The layout is cached: a new list (``optimizer.load_state_dict`` replaces the list,
-        # every group dict and their Tensors), a new group, or a value that is no longer of
-        # the type the cache expects in the first or the last plain-float group (the loop that
-        # turns every value into a Tensor for torch.compile) makes it read again.
+        # The layout is cached. It is read again on: a new list (``optimizer.load_state_dict``
+        # replaces the list, every group dict and their Tensors), a new group, a new first or
+        # last group dict, a value that is no longer of the type the cache expects in the first
+        # or the last plain-float group (the loop that turns every value into a Tensor for
+        # torch.compile), and any change of type in a Tensor group or a tuple element (checked
+        # every step there: those writes cost far more than the check). A plain float turned
+        # into a Tensor in a middle group alone is not seen (checking every group costs ~2x).
         if (
             groups is not self._groups
             or len(groups) != self.n_groups
+            or groups[0] is not self._head
+            or groups[-1] is not self._tail
             or type(self._first[self.key]) is not self._plain
             or type(self._last[self.key]) is not self._plain
+            or (self._slow_probe and self._changed())
         ):
             self._relayout(groups)
         return groups
+
+    def _changed(self) -> bool:
+        """Whether a Tensor group or a tuple element changed its type since the layout."""
+        key, element = self.key, self._element
+        for _, group in self._tensor_groups:
+            value = group[key] if not self._tuple else group[key][element]
+            if not isinstance(value, torch.Tensor):
+                return True
+        if self._tuple:
+            for group in (self._first, self._last):
+                if group is not self._dummy and type(group[key][element]) is not float:
+                    return True
+        return False
 
     def _relayout(self, groups: list[dict[str, Any]]) -> None:
         if len(groups) != self.n_groups:
@@ -540,9 +597,10 @@ class Binding:
         self._shared = _shared_tensors(groups, self.slot) if len(tensors) > 1 else []
         # Probes for a value replaced by a Tensor (see ``groups``): the first and the last
         # group written as a plain float (or a float pair); a dummy when there is none.
-        self._plain = tuple if self._tuple else float
-        self._first = floats[0] if floats else {key: self._plain()}
+        self._first = floats[0] if floats else self._dummy
         self._last = floats[-1] if floats else self._first
+        self._head, self._tail = groups[0], groups[-1]
+        self._slow_probe = bool(tensors) or self._tuple
 
     # -- the guarded writes --------------------------------------------------------------------
     def _bad(self, values: Sequence[Any], step: int | None) -> None:
@@ -557,18 +615,18 @@ class Binding:
             return False
         return self._high_inclusive or high < self._high
 
-    def write_scaled(self, lam: float, step: int | None) -> None:
+    def write_scaled(self, lam: float, step: int | None) -> float:
         """Write ``base_g × lam`` into every group ``g`` (a multiplier curve's step).
 
         The check costs O(1): the values are linear in the base, so the smallest and largest
         of them are ``lam`` times the smallest and largest base.
         """
-        if type(lam) is not float:
-            lam = check_value(lam, self.target, None, step, self.owner)
+        if type(lam) is not float:  # a multiplier, not a value: finite and real, no range
+            lam = check_value(lam, self.target, None, step, self.owner, multiplier=True)
         uniform = self.uniform_base
         if uniform is not None:
             self.write_same(uniform * lam, step)
-            return
+            return lam
         if lam >= 0.0:
             low, high = lam * self._min_base, lam * self._max_base
         else:
@@ -588,14 +646,15 @@ class Binding:
                 group[key][i].fill_(bases[index] * lam)
             for index, group in self._other_groups:
                 self.slot.write(group, bases[index] * lam)
-            return
+            return lam
         for group, base in self._float_pairs:
             group[key] = base * lam
         for index, group in self._tensor_groups:
             group[key].fill_(bases[index] * lam)
+        return lam
 
-    def write_same(self, value: float, step: int | None) -> None:
-        """Write one ``value`` into every group."""
+    def write_same(self, value: float, step: int | None) -> float:
+        """Write one ``value`` into every group; returns it as a float."""
         if type(value) is not float or not self._in_range(value, value):
             # the same value for every group: the message names group 0
             value = check_value(value, self.target, 0, step, self.owner)
@@ -613,11 +672,12 @@ class Binding:
                 group[key][self._element].fill_(value)
             for _, group in self._other_groups:
                 self.slot.write(group, value)
-            return
+            return value
         for group in self._float_groups:
             group[key] = value
         for _, group in self._tensor_groups:
             group[key].fill_(value)
+        return value
 
     def write_each(self, values: Sequence[Any], step: int | None) -> list[float]:
         """Write ``values[g]`` into group ``g``; returns them as floats."""

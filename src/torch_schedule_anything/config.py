@@ -141,10 +141,15 @@ def _check_target_present(optimizer: Optimizer, parsed: _Parsed) -> None:
         for index, group in enumerate(optimizer.param_groups):
             if slot.key not in group:
                 raise LookupKeyError(slot.missing_message(group, index))
-        if parsed.curve.absolute and not parsed.one_value:
-            # Reads the recorded bases without writing anything.
-            binding = Binding(optimizer, parsed.target, owner="config")
-            check_one_value(parsed.curve, binding, parsed.one_value)
+        # Reads the recorded bases and checks the step-0 values without writing anything, so
+        # that a bad entry leaves the optimizer as it was (all entries or none).
+        binding = Binding(optimizer, parsed.target, owner=f"the schedule of {parsed.target!r}")
+        check_one_value(parsed.curve, binding, parsed.one_value)
+        lam = parsed.curve(0)
+        values = (
+            [lam] * binding.n_groups if parsed.curve.absolute else [b * lam for b in binding.bases]
+        )
+        binding.check_values(values, 0)
 
 
 @contextmanager

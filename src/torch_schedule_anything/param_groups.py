@@ -162,41 +162,6 @@ class Slot:
             else:
                 current.fill_(value)
 
-    def write_scaled(
-        self, groups: Sequence[dict[str, Any]], bases: Sequence[float], factor: float
-    ) -> None:
-        """Write ``bases[i] * factor`` into ``groups[i]`` (the hot path of a multiplier curve).
-
-        The same as ``write_each(groups, [b * factor for b in bases])`` without the list.
-        """
-        if self.index is not None:
-            for group, base in zip(groups, bases):
-                self.write(group, base * factor)
-            return
-        key = self.key
-        tensor = torch.Tensor
-        for group, base in zip(groups, bases):
-            current = group[key]
-            if type(current) is float or not isinstance(current, tensor):
-                group[key] = base * factor
-            else:
-                current.fill_(base * factor)
-
-    def write_same(self, groups: Sequence[dict[str, Any]], value: float) -> None:
-        """Write one ``value`` into every group (the hot path when all groups share a base)."""
-        if self.index is not None:
-            for group in groups:
-                self.write(group, value)
-            return
-        key = self.key
-        tensor = torch.Tensor
-        for group in groups:
-            current = group[key]
-            if type(current) is float or not isinstance(current, tensor):
-                group[key] = value
-            else:
-                current.fill_(value)
-
 
 def _check_default(name: str, default_value: Any) -> None:
     if not is_number(default_value):

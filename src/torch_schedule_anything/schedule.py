@@ -22,7 +22,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
-from .binding import Binding, BoundBases, refuse_torch_composite
+from .binding import Binding, BoundBases, check_value, refuse_torch_composite
 from .curves.base import Curve, FunctionCurve
 from .errors import external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
@@ -130,6 +130,19 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
             owner=f"the schedule of {schedule_target!r} ({type(self.curve).__name__})",
             default_value=default_value,
         )
+        try:
+            self._bind(optimizer, binding, schedule_target, one_value_for_all_groups)
+        except BaseException:
+            binding.abandon()  # a default_value it created is taken back
+            raise
+
+    def _bind(
+        self,
+        optimizer: Optimizer,
+        binding: Binding,
+        schedule_target: str,
+        one_value_for_all_groups: bool,
+    ) -> None:
         check_one_value(self.curve, binding, one_value_for_all_groups)
         self.optimizer = optimizer
         self.schedule_target = schedule_target
@@ -138,12 +151,10 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         self._absolute = self.curve.absolute
         self._n_groups = binding.n_groups
         self._write = binding.write_same if self._absolute else binding.write_scaled
-        lam = self._fn(0)
-        self._write(lam, 0)
+        self._lam = self._write(self._fn(0), 0)
         binding.commit()
         self.last_epoch = 0
         self._step_count = 1
-        self._lam = lam
         # Past the curve's end the value is held; far past an end-of-training horizon, warn once.
         self._warn_after = warn_after(self.curve)
 
@@ -154,9 +165,7 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         A value that may not be written raises before anything changes (the step included).
         """
         t = self.last_epoch + 1 if epoch is None else check_step(epoch)
-        lam = self._fn(t)
-        self._write(lam, t)
-        self._lam = lam
+        self._lam = self._write(self._fn(t), t)  # the value checked, as a float
         self.last_epoch = t
         self._step_count += 1
         if t > self._warn_after:
@@ -307,6 +316,8 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
             bases = binding.bases
         binding.check_values(bases, last_epoch)  # bases are values the key may hold
         lam = self._fn(last_epoch)
+        if type(lam) is not float:
+            lam = check_value(lam, self.schedule_target, None, last_epoch, what, multiplier=True)
         values = [lam] * self._n_groups if self._absolute else [b * lam for b in bases]
         binding.check_values(values, last_epoch)
 

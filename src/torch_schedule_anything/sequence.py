@@ -206,6 +206,22 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
             owner=f"the sequence of {schedule_target!r}",
             default_value=default_value,
         )
+        try:
+            self._bind(optimizer, phases, starts, bounds, binding, one_value_for_all_groups)
+        except BaseException:
+            binding.abandon()  # a default_value it created is taken back
+            raise
+
+    def _bind(
+        self,
+        optimizer: Optimizer,
+        phases: Sequence[Phase],
+        starts: tuple[int, ...],
+        bounds: tuple[int, ...],
+        binding: Binding,
+        one_value_for_all_groups: bool,
+    ) -> None:
+        schedule_target = binding.target
         for i, phase in enumerate(phases):
             if isinstance(phase, Curve):
                 try:
@@ -340,22 +356,24 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
             return
         t = self.last_epoch + 1
         index = self.phase_index(t)
-        token = self._checkpoint()
         if index != self._active:  # a seam: the next phase shows its own step 0
             self._check_seam(index)
+            self._write(t, index)  # checks the values first
         else:
             phase = self._phases[index]
             if isinstance(phase, _TorchPhase):
-                if phase.metric_driven:
-                    if metrics is not None:
+                token = self._checkpoint(phase)
+                try:
+                    if not phase.metric_driven:
+                        phase.scheduler.step()
+                    elif metrics is not None:
                         phase.scheduler.step(metrics)
-                else:
-                    phase.scheduler.step()
-        try:
-            self._write(t, index)  # checks the values first
-        except (ValueError, TypeError):
-            self._rollback(token)  # a rejected step changes nothing, its torch phase included
-            raise
+                    self._write(t, index)
+                except BaseException:
+                    self._rollback(token)  # a rejected step changes nothing, its phase included
+                    raise
+            else:
+                self._write(t, index)
         self._active = index
         self.last_epoch = t
         self._step_count += 1
@@ -378,11 +396,14 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         self.last_epoch = t
         self._active = index
 
-    def _checkpoint(self) -> Any:
-        """What :meth:`_rollback` needs to undo the next step (see SynchronousSchedule)."""
+    def _checkpoint(self, only: _TorchPhase | None = None) -> Any:
+        """What :meth:`_rollback` needs to undo the next step (see SynchronousSchedule).
+
+        A step moves at most the torch phase it runs: ``only`` names it when it is known.
+        """
         phases = [
             (p, snapshot(p.scheduler), [shadow["lr"] for shadow in p.adapter.param_groups])
-            for p in self._phases
+            for p in ([only] if only is not None else self._phases)
             if isinstance(p, _TorchPhase)
         ]
         return self.last_epoch, self._step_count, self._active, phases
