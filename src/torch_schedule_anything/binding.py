@@ -548,9 +548,11 @@ class Binding:
     def _changed(self) -> bool:
         """Whether a Tensor group or a tuple element changed its type since the layout."""
         key, element = self.key, self._element
+        tensor = torch.Tensor
         for _, group in self._tensor_groups:
             value = group[key] if not self._tuple else group[key][element]
-            if not isinstance(value, torch.Tensor):
+            # ``type(...) is`` first: isinstance with torch.Tensor is slow (Python metaclass)
+            if type(value) is not tensor and not isinstance(value, tensor):
                 return True
         if self._tuple:
             for group in (self._first, self._last):
