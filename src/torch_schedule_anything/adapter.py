@@ -25,6 +25,7 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from .binding import Binding, refuse_torch_composite
 from .errors import add_note
+from .param_groups import as_float
 from .state import (
     KIND,
     check_keys,
@@ -158,10 +159,6 @@ class ParamGroupAdapter(Optimizer):
 ParamGroupAdapter.step._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
 
 
-def _as_float(value: Any) -> float:
-    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
-
-
 def snapshot(scheduler: Any) -> Any:
     """What :func:`restore` needs to undo a step of a torch scheduler.
 
@@ -284,7 +281,7 @@ class AdaptedSchedule(LRScheduler):
 
     def get_last_lr(self) -> list[float]:  # type: ignore[override]
         """The target's values after the last step, one float per param group."""
-        return [_as_float(v) for v in self.scheduler.get_last_lr()]
+        return [as_float(v) for v in self.scheduler.get_last_lr()]
 
     def get_lr(self) -> list[float]:  # type: ignore[override]
         return self.get_last_lr()
@@ -311,7 +308,7 @@ class AdaptedSchedule(LRScheduler):
 
     @property
     def base_lrs(self) -> list[float]:  # type: ignore[override]
-        return [_as_float(v) for v in getattr(self.scheduler, "base_lrs", [])]
+        return [as_float(v) for v in getattr(self.scheduler, "base_lrs", [])]
 
     def state_dict(self) -> dict[str, Any]:
         """``{"kind": "AdaptedSchedule", "schedule_target", "scheduler": the torch class's

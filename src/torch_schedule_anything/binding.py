@@ -32,7 +32,7 @@ from typing import Any, NoReturn
 import torch
 from torch.optim import Optimizer
 
-from .param_groups import Slot, extend_optimizer, is_number
+from .param_groups import Slot, as_float, extend_optimizer, is_number
 
 __all__ = [
     "Binding",
@@ -81,21 +81,17 @@ def _copy_value(value: Any) -> Any:
     return value
 
 
-def _as_float(value: Any) -> float:
-    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
-
-
 def _read_record(slot: Slot, group: dict[str, Any], index: int) -> float:
     """The recorded base of ``slot`` in ``group``, validated."""
     name = record_name(slot.key)
     record = _element(slot, group) if slot.index is not None else group[name]
-    if not is_number(record) or not math.isfinite(_as_float(record)):
+    if not is_number(record) or not math.isfinite(as_float(record)):
         raise ValueError(
             f"param_groups[{index}][{name!r}] (the recorded base of {slot.target!r}) holds "
             f"{record!r}, not a finite number; record the current values with "
             f"sa.rebase(optimizer, {slot.target!r})"
         )
-    return _as_float(record)
+    return as_float(record)
 
 
 def _element(slot: Slot, group: dict[str, Any]) -> Any:
@@ -148,9 +144,9 @@ def recorded_bases(
             bases.append(_read_record(slot, group, index))
             continue
         legacy = _legacy_record(group, slot.key)
-        if legacy is not None and is_number(legacy) and math.isfinite(_as_float(legacy)):
+        if legacy is not None and is_number(legacy) and math.isfinite(as_float(legacy)):
             pending.append((group, _copy_value(legacy)))
-            bases.append(_as_float(legacy))
+            bases.append(as_float(legacy))
         else:
             pending.append((group, _copy_value(group[slot.key])))
             bases.append(current)
@@ -240,7 +236,7 @@ def rebase(
 
 def _per_group(values: Any, n_groups: int, target: str) -> list[float]:
     if is_number(values):
-        return [_as_float(values)] * n_groups
+        return [as_float(values)] * n_groups
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise TypeError(
             f"values for {target!r} must be a number or one number per param group, got "
@@ -251,7 +247,7 @@ def _per_group(values: Any, n_groups: int, target: str) -> list[float]:
             f"values for {target!r} has {len(values)} entries but the optimizer has {n_groups} "
             f"param groups"
         )
-    return [_as_float(v) if is_number(v) else v for v in values]
+    return [as_float(v) if is_number(v) else v for v in values]
 
 
 def refuse_torch_composite(owner: str) -> NoReturn:
@@ -482,9 +478,9 @@ class Binding:
         for group, _ in self._pending:
             i = index_of[id(group)]
             record = records[i]
-            if is_number(record) and math.isfinite(_as_float(record)):
+            if is_number(record) and math.isfinite(as_float(record)):
                 adopted.append((group, _copy_value(record)))
-                bases[i] = _as_float(record)
+                bases[i] = as_float(record)
             else:
                 adopted.append((group, _copy_value(group[self.key])))
         self._pending = adopted

@@ -33,7 +33,7 @@ from torch.optim import Optimizer
 from .binding import Binding
 from .curves.base import Curve
 from .errors import LookupKeyError
-from .param_groups import Slot
+from .param_groups import Slot, curve_values
 from .registry import build_curve, list_curves
 from .schedule import CurveSchedule, check_one_value
 from .synchronizer import SynchronousSchedule
@@ -146,9 +146,7 @@ def _check_target_present(optimizer: Optimizer, parsed: _Parsed) -> None:
         binding = Binding(optimizer, parsed.target, owner=f"the schedule of {parsed.target!r}")
         check_one_value(parsed.curve, binding, parsed.one_value)
         lam = parsed.curve(0)
-        values = (
-            [lam] * binding.n_groups if parsed.curve.absolute else [b * lam for b in binding.bases]
-        )
+        values = curve_values(lam, parsed.curve.absolute, binding.bases)
         binding.check_values(values, 0)
 
 

@@ -33,6 +33,16 @@ __all__ = [
 _INDEXED = re.compile(r"^(?P<key>[A-Za-z_][\w.\-]*)\[(?P<index>\d+)\]$")
 
 
+def as_float(value: Any) -> float:
+    """A number or a one-element Tensor as a Python float."""
+    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
+
+
+def curve_values(lam: float, absolute: bool, bases: Sequence[float]) -> list[float]:
+    """The value of every group for a curve value ``lam``: ``lam`` (absolute) or ``b × lam``."""
+    return [lam] * len(bases) if absolute else [base * lam for base in bases]
+
+
 def is_number(value: Any) -> bool:
     """A real number or a one-element real Tensor (``bool`` and bool Tensors are not)."""
     if isinstance(value, bool):
@@ -119,9 +129,10 @@ class Slot:
     def missing_message(self, group: dict[str, Any], group_index: int) -> str:
         known = sorted(k for k in group if k != "params")
         return (
-            f"schedule_target {self.key!r} is not in param_groups[{group_index}] "
-            f"(its keys: {known}). Pass default_value=... to create it, or call "
-            f"sa.extend_optimizer(optimizer, {self.key!r}, value) first."
+            f"{self.key!r} is not in param_groups[{group_index}] (its keys: {known}). Create "
+            f"it with sa.extend_optimizer(optimizer, {self.key!r}, value) first, or pass "
+            f"default_value=... where the function takes one (the schedules and "
+            f"arbitrary_schedule_factory do)."
         )
 
     # -- writing -----------------------------------------------------------------------------

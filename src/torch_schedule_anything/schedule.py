@@ -26,6 +26,7 @@ from .binding import Binding, BoundBases, check_value, refuse_torch_composite
 from .curves.base import Curve, FunctionCurve
 from .errors import external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
+from .param_groups import curve_values
 from .state import (
     KIND,
     check_keys,
@@ -215,9 +216,7 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         return self._values(self._lam)
 
     def _values(self, lam: float) -> list[float]:
-        if self._absolute:
-            return [float(lam)] * self._n_groups
-        return [base * lam for base in self._binding.bases]
+        return curve_values(float(lam), self._absolute, self._binding.bases)
 
     def get_lr(self) -> list[float]:  # type: ignore[override]
         """The values for the current step (same as :meth:`get_last_lr`; closed form)."""
@@ -318,7 +317,7 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         lam = self._fn(last_epoch)
         if type(lam) is not float:
             lam = check_value(lam, self.schedule_target, None, last_epoch, what, multiplier=True)
-        values = [lam] * self._n_groups if self._absolute else [b * lam for b in bases]
+        values = curve_values(lam, self._absolute, bases)
         binding.check_values(values, last_epoch)
 
         def apply() -> None:

@@ -45,6 +45,7 @@ from .binding import Binding, BoundBases, RefusesTorchSequentialLR
 from .curves.base import Curve
 from .errors import add_note, external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
+from .param_groups import as_float, curve_values
 from .schedule import check_one_value
 from .state import (
     KIND,
@@ -60,10 +61,6 @@ __all__ = ["Phase", "SequentialSchedule", "sequential", "warmup_then"]
 
 #: What a phase can be: a curve, or a factory ``stand_in_optimizer -> torch scheduler``.
 Phase = Curve | Callable[[Optimizer], LRScheduler]
-
-
-def _as_float(value: Any) -> float:
-    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
 
 
 def _is_metric_driven(scheduler: LRScheduler) -> bool:
@@ -99,7 +96,7 @@ class _TorchPhase:
                 if isinstance(value, (int, float)) or (
                     isinstance(value, torch.Tensor) and value.numel() == 1
                 ):
-                    values[key] = _as_float(value)
+                    values[key] = as_float(value)
             out.append(values)
         return out
 
@@ -293,8 +290,8 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
             return
         lam = before.fn(self._starts[index] - self._starts[index - 1])
         bases = self._binding.bases
-        ends = [lam] * len(bases) if before.curve.absolute else [b * lam for b in bases]
-        starts = [_as_float(shadow["lr"]) for shadow in after.adapter.param_groups]
+        ends = curve_values(lam, before.curve.absolute, bases)
+        starts = [as_float(shadow["lr"]) for shadow in after.adapter.param_groups]
         jumps = [
             f"group {g}: {end!r} -> {start!r}"
             for g, (end, start) in enumerate(zip(ends, starts))
@@ -328,10 +325,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         phase = self._phases[index]
         if isinstance(phase, _CurvePhase):
             lam = phase.fn(t - self._starts[index])
-            if phase.curve.absolute:
-                values = [lam] * self._n_groups
-            else:
-                values = [base * lam for base in self._binding.bases]
+            values = curve_values(lam, phase.curve.absolute, self._binding.bases)
         else:
             values = [shadow["lr"] for shadow in phase.adapter.param_groups]
         self._last_values = self._binding.write_each(values, t)
@@ -543,7 +537,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         phase = self._phases[index]
         if isinstance(phase, _CurvePhase):
             lam = phase.fn(t - self._starts[index])
-            values = [lam] * self._n_groups if phase.curve.absolute else [b * lam for b in bases]
+            values = curve_values(lam, phase.curve.absolute, bases)
         else:
             stand_ins = next(s for p, _, s in loads if p is phase)
             values = [s["lr"] for s in stand_ins]
