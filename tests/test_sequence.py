@@ -260,7 +260,7 @@ def test_load_state_dict_rejects_a_mismatch() -> None:
     state_b = dict(state, boundaries=[6, 17])
     with pytest.raises(ValueError, match="saved with boundaries"):
         s.load_state_dict(state_b)
-    with pytest.raises(ValueError, match="is for 'momentum'"):
+    with pytest.raises(ValueError, match="is for schedule_target 'momentum'"):
         s.load_state_dict(dict(state, schedule_target="momentum"))
     with pytest.raises(ValueError, match="lacks"):
         s.load_state_dict({"last_epoch": 3})

@@ -28,7 +28,7 @@ from .errors import add_note
 from .param_groups import as_float
 from .state import (
     KIND,
-    check_keys,
+    check_identity,
     describe,
     read_floats,
     read_step,
@@ -344,15 +344,9 @@ class AdaptedSchedule(LRScheduler):
         state = require_mapping(state_dict, what)
         name = type(self.scheduler).__name__
         if KIND in state or "state" in state:
-            check_keys(state, ("schedule_target", "scheduler", "state"), (KIND,), what)
-            if state.get(KIND, what) != what:
-                raise ValueError(f"this is {describe(state)}, not an {what}'s; load it there")
-            if state["schedule_target"] != self.schedule_target:
-                raise ValueError(
-                    f"the state dict is for {state['schedule_target']!r} but this schedule "
-                    f"drives {self.schedule_target!r}; load it into the schedule of "
-                    f"{state['schedule_target']!r}"
-                )
+            check_identity(
+                state, what, self.schedule_target, ("schedule_target", "scheduler", "state"), ()
+            )
             if state["scheduler"] != name:
                 raise ValueError(
                     f"the state dict of {self.schedule_target!r} was saved from a "

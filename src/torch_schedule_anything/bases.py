@@ -49,7 +49,7 @@ from .curves.base import Curve
 from .schedule import as_curve, check_one_value
 from .state import (
     KIND,
-    check_keys,
+    check_identity,
     describe,
     read_floats,
     read_step,
@@ -351,20 +351,15 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         """Check ``state_dict`` whole; return the function that applies it."""
         name = type(self).__qualname__
         state = require_mapping(state_dict, name)
-        check_keys(
+        check_identity(
             state,
-            ("param_group_field", "last_epoch", "base_lrs", "values"),
-            (KIND, "scheduler", "_step_count", "attributes", "curve"),
             name,
+            self.param_group_field,
+            ("param_group_field", "last_epoch", "base_lrs", "values"),
+            ("scheduler", "_step_count", "attributes", "curve"),
+            kind="SchedulerBase",
+            target_key="param_group_field",
         )
-        if state.get(KIND, "SchedulerBase") != "SchedulerBase":
-            raise ValueError(f"this is {describe(state)}, not a {name}'s; load it there")
-        field = state["param_group_field"]
-        if field != self.param_group_field:
-            raise ValueError(
-                f"the state dict is for param_group_field {field!r} but this {name} schedules "
-                f"{self.param_group_field!r}; load it into the scheduler of {field!r}"
-            )
         saved_class = state.get("scheduler", name)
         if strict and saved_class != name:
             raise ValueError(

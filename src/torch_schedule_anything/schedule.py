@@ -29,8 +29,7 @@ from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_af
 from .param_groups import curve_values
 from .state import (
     KIND,
-    check_keys,
-    describe,
+    check_identity,
     is_v1_lambda_state,
     read_floats,
     read_step,
@@ -278,20 +277,13 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
                     f"schedule, or pass strict=False to restore only its step"
                 )
         else:
-            check_keys(
+            check_identity(
                 state,
-                ("schedule_target", "last_epoch", "base_lrs", "curve"),
-                (KIND, "_step_count", "absolute"),
                 what,
+                self.schedule_target,
+                ("schedule_target", "last_epoch", "base_lrs", "curve"),
+                ("_step_count", "absolute"),
             )
-            if state.get(KIND, what) != what:
-                raise ValueError(f"this is {describe(state)}, not a {what}'s; load it there")
-            if state["schedule_target"] != self.schedule_target:
-                raise ValueError(
-                    f"the state dict is for {state['schedule_target']!r} but this schedule "
-                    f"drives {self.schedule_target!r}; load it into the schedule of "
-                    f"{state['schedule_target']!r}"
-                )
             bases = read_floats(state, "base_lrs", self._n_groups, what)
             saved_curve = state["curve"]
             if not isinstance(saved_curve, Mapping) or set(saved_curve) != {"name", "params"}:

@@ -49,8 +49,7 @@ from .param_groups import as_float, curve_values
 from .schedule import check_one_value
 from .state import (
     KIND,
-    check_keys,
-    describe,
+    check_identity,
     read_floats,
     read_step,
     require_mapping,
@@ -472,20 +471,13 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         """Check ``state_dict`` whole; return the function that applies it."""
         what = "SequentialSchedule"
         state = require_mapping(state_dict, what)
-        check_keys(
+        check_identity(
             state,
-            ("schedule_target", "last_epoch", "base_lrs", "boundaries", "phases"),
-            (KIND, "_step_count"),
             what,
+            self.schedule_target,
+            ("schedule_target", "last_epoch", "base_lrs", "boundaries", "phases"),
+            ("_step_count",),
         )
-        if state.get(KIND, what) != what:
-            raise ValueError(f"this is {describe(state)}, not a {what}'s; load it there")
-        if state["schedule_target"] != self.schedule_target:
-            raise ValueError(
-                f"the state dict is for {state['schedule_target']!r} but this sequence drives "
-                f"{self.schedule_target!r}; load it into the schedule of "
-                f"{state['schedule_target']!r}"
-            )
         boundaries = state["boundaries"]
         if not isinstance(boundaries, (list, tuple)) or list(boundaries) != self.boundaries:
             raise ValueError(

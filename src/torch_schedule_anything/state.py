@@ -24,6 +24,7 @@ import torch
 __all__ = [
     "KIND",
     "V1_LAMBDA_KEYS",
+    "check_identity",
     "check_keys",
     "describe",
     "is_v1_lambda_state",
@@ -109,6 +110,29 @@ def check_keys(
         raise ValueError(
             f"this is not a {what} state dict ({'; '.join(problems)}); it looks like "
             f"{describe(state)}. Load it into the object that saved it."
+        )
+
+
+def check_identity(
+    state: Mapping[str, Any],
+    what: str,
+    target: str,
+    required: Sequence[str],
+    optional: Sequence[str],
+    *,
+    kind: str | None = None,
+    target_key: str = "schedule_target",
+) -> None:
+    """The dict's keys are ``what``'s (:func:`check_keys`), its ``kind`` (``what`` unless
+    ``kind`` says otherwise) and the key it drives (``state[target_key]``) are this object's."""
+    check_keys(state, required, (KIND, *optional), what)
+    expected = kind or what
+    if state.get(KIND, expected) != expected:
+        raise ValueError(f"this is {describe(state)}, not a {what}'s; load it there")
+    if state[target_key] != target:
+        raise ValueError(
+            f"the state dict is for {target_key} {state[target_key]!r} but this {what} drives "
+            f"{target!r}; load it into the schedule of {state[target_key]!r}"
         )
 
 
