@@ -355,6 +355,7 @@ def test_sequence_phases_are_checked_per_group() -> None:
         warnings.simplefilter("error")  # the warmup meets the torch phase in every group
         got = []
         for _ in range(6):
+            opt.step()
             s.step()
             got.append(values(opt))
     assert got[1] == [b * (2 / 3) for b in BASES]
@@ -740,3 +741,36 @@ def test_base_lrs_assignment_is_checked() -> None:
     with pytest.raises(ValueError, match="finite"):
         s.base_lrs = [0.1, math.nan, 0.0]
     assert s.base_lrs == BASES
+
+
+# -- call order -----------------------------------------------------------------------------
+ORDER_KINDS: dict[str, Callable[[torch.optim.Optimizer], Any]] = {
+    "CurveSchedule": lambda o: sa.constant_schedule(o, 0.5),
+    "AdaptedSchedule": lambda o: sa.arbitrary_schedule_factory(o, lambda s: StepLR(s, 2)),
+    "SequentialSchedule": _sequence,
+    "CurveScheduler": _curve_scheduler,
+    "SynchronousSchedule": _sync,
+}
+
+
+@pytest.mark.parametrize("name", list(ORDER_KINDS))
+def test_stepping_before_the_optimizer_warns_once_like_torch(name: str) -> None:
+    opt = three_groups()
+    schedule = ORDER_KINDS[name](opt)
+    with pytest.warns(UserWarning, match=r"stepped before optimizer\.step\(\)") as record:
+        schedule.step()
+        schedule.step()
+    assert len([w for w in record if "stepped before" in str(w.message)]) == 1
+    assert record[0].filename == __file__  # it points at the caller's line
+
+
+@pytest.mark.parametrize("name", list(ORDER_KINDS))
+def test_the_right_order_and_positioning_a_resumed_run_do_not_warn(name: str) -> None:
+    opt = three_groups()
+    schedule = ORDER_KINDS[name](opt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt.step()
+        schedule.step()
+        if name != "AdaptedSchedule":  # StepLR.step(epoch) is torch's own deprecation
+            ORDER_KINDS[name](three_groups()).step(5)

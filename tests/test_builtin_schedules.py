@@ -265,6 +265,7 @@ def test_a_zero_base_is_a_normal_group(two_group_sgd: torch.optim.SGD) -> None:
         warnings.simplefilter("error")
         s = sa.cosine_annealing_with_warmup(two_group_sgd, 1.0, 0.1, 1, 10, "weight_decay")
         for _ in range(5):
+            two_group_sgd.step()
             s.step()
     assert two_group_sgd.param_groups[1]["weight_decay"] == 0.0
     assert s.get_last_lr()[1] == 0.0

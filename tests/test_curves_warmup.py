@@ -201,6 +201,7 @@ def test_decay_far_past_total_steps_holds_and_warns_once() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for _ in range(30):  # 20 + the margin max(10, 20 // 10) = 30: still silent
+            opt.step()
             s.step()
     assert opt.param_groups[0]["lr"] == 0.01
     with pytest.warns(sa.PastHorizonWarning, match=r"step 31, well past the end") as record:
@@ -216,6 +217,7 @@ def test_warmup_curves_never_warn_past_their_end() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for _ in range(100):
+            opt.step()
             s.step()
 
 

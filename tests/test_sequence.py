@@ -302,6 +302,7 @@ def test_a_warmup_ending_elsewhere_than_the_torch_phase_starts_warns_at_the_seam
     s = sa.warmup_then(opt, LinearWarmup(1e-3, 3), lambda o: StepLR(o, 3))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        opt.step()
         s.step()
         s.step()
     with pytest.warns(UserWarning, match=r"jumps at boundary 3 \(group 0: 0.001 -> 0.1\)"):
@@ -317,6 +318,7 @@ def test_a_warmup_ending_elsewhere_than_the_torch_phase_starts_warns_at_the_seam
         ):
             s = make()
             for _ in range(5):
+                s.optimizer.step()
                 s.step()
 
 
@@ -349,6 +351,7 @@ def test_far_past_the_end_of_a_final_curve_warns_once() -> None:
     s = sa.warmup_then(opt, LinearWarmup(0.1, 5), OneCycleLR(0.1, 100))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        opt.step()
         for _ in range(5 + 99 + 10):
             s.step()
     with pytest.warns(sa.PastHorizonWarning) as record:

@@ -23,7 +23,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .binding import Binding, refuse_torch_composite
+from .binding import Binding, check_step_order, refuse_torch_composite
 from .errors import add_note
 from .param_groups import as_float
 from .state import (
@@ -235,6 +235,8 @@ class AdaptedSchedule(LRScheduler):
         valid for the key); a rejected value raises and leaves the optimizer as it was.
         """
         adapter, scheduler = self.adapter, self.scheduler
+        if not args and not kwargs and getattr(scheduler, "_step_count", 0) == 1:
+            check_step_order(self.optimizer)  # torch's own check sees only the stand-in
         adapter.pull()
         token = snapshot(scheduler)
         try:

@@ -44,7 +44,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
-from .binding import Binding, BoundBases, RefusesTorchSequentialLR
+from .binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
 from .curves.base import Curve
 from .schedule import as_curve, check_one_value
 from .state import (
@@ -500,6 +500,8 @@ class StatefulSchedulerBase(SchedulerBase):
 
     def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
         """Advance the count by one (or set it to ``epoch``) and write the new values."""
+        if epoch is None and self._step_count == 1:
+            check_step_order(self.optimizer)
         self.step_update(self.last_epoch + 1 if epoch is None else epoch)
 
 

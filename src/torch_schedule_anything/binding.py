@@ -26,18 +26,22 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
+import weakref
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import torch
 from torch.optim import Optimizer
 
+from .errors import external_stacklevel
 from .param_groups import Slot, as_float, extend_optimizer, is_number
 
 __all__ = [
     "Binding",
     "BoundBases",
     "RefusesTorchSequentialLR",
+    "check_step_order",
     "check_value",
     "rebase",
     "record_name",
@@ -265,6 +269,40 @@ def refuse_torch_composite(owner: str) -> NoReturn:
     )
 
 
+# -- call order: torch's schedulers warn when they step before the optimizer ------------------
+# Without wrapping ``optimizer.step``: a step post-hook (torch's public API) marks the optimizer
+# as stepped. Registered once per optimizer; the sets hold the optimizers weakly.
+_WATCHED: weakref.WeakSet[Optimizer] = weakref.WeakSet()
+_STEPPED: weakref.WeakSet[Optimizer] = weakref.WeakSet()
+_WARNED: weakref.WeakSet[Optimizer] = weakref.WeakSet()
+
+
+def _mark_stepped(optimizer: Optimizer, args: Any, kwargs: Any) -> None:
+    _STEPPED.add(optimizer)
+
+
+def watch_steps(optimizer: Optimizer) -> None:
+    """Note every ``optimizer.step()`` from now on (for :func:`check_step_order`)."""
+    if optimizer not in _WATCHED:
+        _WATCHED.add(optimizer)
+        optimizer.register_step_post_hook(_mark_stepped)
+
+
+def check_step_order(optimizer: Optimizer) -> None:
+    """Warn once per optimizer when a schedule's first ``step()`` comes before its first
+    ``optimizer.step()`` (the first value of the schedule would be skipped), as torch does."""
+    if optimizer in _STEPPED or optimizer in _WARNED or optimizer not in _WATCHED:
+        return
+    _WARNED.add(optimizer)
+    warnings.warn(
+        "a schedule was stepped before optimizer.step(): call optimizer.step() first, then "
+        "scheduler.step(), or the schedule's first value is skipped (PyTorch's order; "
+        "scheduler.step(epoch) to position a resumed run does not warn)",
+        UserWarning,
+        stacklevel=external_stacklevel(),
+    )
+
+
 class BoundBases:
     """``base_lrs`` (torch's name, for any key): the recorded bases of ``self._binding``."""
 
@@ -431,6 +469,7 @@ class Binding:
             self._added_default = slot.key not in optimizer.defaults
             extend_optimizer(optimizer, slot.key, default_value)  # type: ignore[arg-type]
         _check_optimizer(optimizer)
+        watch_steps(optimizer)
         self.optimizer = optimizer
         self.target = target
         self.key = slot.key

@@ -22,7 +22,13 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
-from .binding import Binding, BoundBases, check_value, refuse_torch_composite
+from .binding import (
+    Binding,
+    BoundBases,
+    check_step_order,
+    check_value,
+    refuse_torch_composite,
+)
 from .curves.base import Curve, FunctionCurve
 from .errors import external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
@@ -164,7 +170,12 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
 
         A value that may not be written raises before anything changes (the step included).
         """
-        t = self.last_epoch + 1 if epoch is None else check_step(epoch)
+        if epoch is None:
+            if self._step_count == 1:
+                check_step_order(self.optimizer)
+            t = self.last_epoch + 1
+        else:
+            t = check_step(epoch)
         self._lam = self._write(self._fn(t), t)  # the value checked, as a float
         self.last_epoch = t
         self._step_count += 1

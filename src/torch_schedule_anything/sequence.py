@@ -41,7 +41,7 @@ from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from ._validation import check_boundaries, check_step
 from .adapter import ParamGroupAdapter, check_torch_state, restore, snapshot
-from .binding import Binding, BoundBases, RefusesTorchSequentialLR
+from .binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
 from .curves.base import Curve
 from .errors import add_note, external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
@@ -347,6 +347,8 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         if epoch is not None:
             self._jump(check_step(epoch))
             return
+        if self._step_count == 1:
+            check_step_order(self.optimizer)
         t = self.last_epoch + 1
         index = self.phase_index(t)
         if index != self._active:  # a seam: the next phase shows its own step 0

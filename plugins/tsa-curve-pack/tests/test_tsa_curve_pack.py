@@ -189,6 +189,7 @@ def test_state_dict_is_plain_data_and_resumes_exactly() -> None:
 
     opt, schedule = build()
     for _ in range(7):
+        opt.step()
         schedule.step()
     state = schedule.state_dict()
     assert state["curve"] == {
