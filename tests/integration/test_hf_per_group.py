@@ -60,6 +60,8 @@ def test_per_group_values_equal_hf(name: str, key: str) -> None:
     schedule = sa.schedule(ours, curve, key)
     for t in range(T + 1):  # past T, HF's cosine rises again where ours holds its end
         if t:
+            reference.step()
+            ours.step()
             hf.step()
             schedule.step()
         expected = [g["lr"] for g in reference.param_groups]
@@ -75,6 +77,8 @@ def test_hf_and_ours_resume_from_the_optimizer_state_alone() -> None:
     hf = transformers.get_cosine_schedule_with_warmup(reference, W, T)
     schedule = sa.schedule(ours, Multiplier(WarmupWithDecay(1.0, W, T)))
     for _ in range(40):
+        reference.step()
+        ours.step()
         hf.step()
         schedule.step()
     states = copy.deepcopy((reference.state_dict(), ours.state_dict()))
@@ -87,6 +91,8 @@ def test_hf_and_ours_resume_from_the_optimizer_state_alone() -> None:
     schedule.step(40)
     assert [g["lr"] for g in ours.param_groups] == [g["lr"] for g in reference.param_groups]
     for _ in range(30):
+        reference.step()
+        ours.step()
         hf.step()
         schedule.step()
         expected = [g["lr"] for g in reference.param_groups]
