@@ -82,9 +82,13 @@ def test_console_script_list_and_demo(tmp_path: Path) -> None:
     listed = _subprocess(["list"], tmp_path, script=True)
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
-    assert lines[0].split() == ["NAME", "PLUGIN", "(DISTRIBUTION)", "PARAMETERS"]
-    names = [line.split()[0] for line in lines[1:]]
+    assert lines[0].split() == ["CURVE", "KIND", "PLUGIN", "(DISTRIBUTION)", "PARAMETERS"]
+    names = [line.split()[0] for line in lines[1 : 1 + len(sa.list_curves())]]
     assert names == sa.list_curves()
+    kinds = {line.split()[0]: line.split()[1] for line in lines[1 : 1 + len(names)]}
+    assert kinds["linear_schedule_with_warmup"] == "multiplier"
+    assert kinds["one_cycle_lr"] == "absolute"
+    assert "handlers: none registered" in lines
     row = next(line for line in lines if line.startswith("linear_schedule_with_warmup "))
     assert "builtin (torch-schedule-anything)" in row
     assert "num_warmup_steps, num_training_steps" in row
@@ -112,7 +116,10 @@ def test_console_script_list_and_demo(tmp_path: Path) -> None:
     )
     assert demo.returncode == 0, demo.stderr
     assert "\r" not in demo.stderr and "Traceback" not in demo.stderr  # no TTY: no bar
-    for name in ("metrics.json", "schedule.png", "loss.png", "accuracy.png"):
+    assert [line.split(":")[0] for line in demo.stderr.splitlines()] == [
+        f"epoch {k}/3" for k in (1, 2, 3)
+    ]  # but one line per epoch
+    for name in ("metrics.json", "schedule.png", "loss.png", "accuracy.png", "report.png"):
         assert f"wrote {Path('run') / name}" in demo.stdout
         assert (tmp_path / "run" / name).exists()
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
@@ -145,10 +152,13 @@ def test_python_m_user_error_is_one_line_exit_2(tmp_path: Path) -> None:
 def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _main(["list", "--format", "json"], capsys)
     assert code == 0
-    rows = {r["name"]: r for r in json.loads(out)}
+    data = json.loads(out)
+    rows = {r["name"]: r for r in data["curves"]}
     assert sorted(rows) == sa.list_curves()
+    assert data["handlers"] == []
     row = rows["linear_schedule_with_warmup"]
     assert row["parameters"] == list(LINEAR)
+    assert row["kind"] == "multiplier" and rows["cyclic_lr"]["kind"] == "absolute"
     assert (row["plugin"], row["distribution"]) == ("builtin", "torch-schedule-anything")
 
 
@@ -378,4 +388,143 @@ def test_cli_md_sample_outputs_are_current(
     assert len(runs) >= 8
     for argv, shown in runs:
         _, out, err = _main(argv, capsys)
-        assert (out + err).strip() == shown.strip(), argv
+        assert (err + out).strip() == shown.strip(), argv  # progress (stderr) comes first
+
+
+# -- issue fixes: defaults per target, divergence, big ranges, paths, suggestions, imports ---
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--target", "momentum"],
+        ["--target", "betas[0]", "--optimizer", "adamw"],
+        ["--target", "betas[1]", "--optimizer", "adamw"],
+    ],
+)
+@pytest.mark.parametrize("scheduler", ["onecycle", "cyclic"])
+def test_cycles_on_bounded_targets_train(
+    scheduler: str, extra: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    args = ["demo", "--scheduler", scheduler, *extra, "--epochs", "2", "--samples", "200"]
+    code, out, err = _main([*args, "--no-plots", "-q", "--out", str(tmp_path)], capsys)
+    assert code == 0, err
+    assert "nan" not in out and err == ""
+    values = [r["value"] for r in json.loads((tmp_path / "metrics.json").read_text())["steps"]]
+    assert min(values) >= 0.0 and max(values) < 1.0
+
+
+def test_a_diverged_demo_says_so_and_exits_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    args = ["demo", "--scheduler", "constant_schedule", "-p", "value=1", "--lr", "1e30"]
+    code, out, err = _main([*args, "--no-plots", "-q", "--out", str(tmp_path)], capsys)
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith("tsa demo: training diverged")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [
+            "--scheduler",
+            "onecycle",
+            "--target",
+            "betas[0]",
+            "--optimizer",
+            "adamw",
+            "--max_lr",
+            "1.5",
+        ],
+        ["--scheduler", "cyclic", "--target", "betas[1]", "--optimizer", "adamw", "--max_lr", "2"],
+        ["--scheduler", "step", "--target", "betas[1]", "--optimizer", "adamw", "--gamma", "2"],
+        ["--scheduler", "step", "--target", "momentum", "--gamma", "-1"],
+        ["--scheduler", "constant_schedule", "-p", "value=-1", "--target", "momentum"],
+        ["--scheduler", "constant_schedule", "-p", "value=[1]"],
+        ["--scheduler", "constant_schedule", "-p", "value='x'"],
+        ["--scheduler", "multistep", "--milestones", "0"],
+        ["--scheduler", "onecycle", "--max_lr", "-1"],
+        ["--scheduler", "cosine", "--t_max", "0"],
+        ["--target", "params"],
+        ["--target", "betas[7]", "--optimizer", "adamw"],
+        ["--target", "nesterov"],
+        ["--epochs", "-3"],
+        ["--batch_size", "0"],
+        ["--samples", "1"],
+        ["--lr", "nan"],
+        ["--lr", "inf"],
+        ["--scheduler", "plateau", "--patience", "-1"],
+        ["--scheduler", "step", "-p", "value=1"],
+    ],
+)
+def test_demo_user_errors_are_one_line_in_every_combination(
+    args: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    argv = ["demo", "--epochs", "2", "--samples", "60", "--batch_size", "8", *args, "-q"]
+    code, _, err = _main([*argv, "--no-plots", "--out", str(tmp_path / "o")], capsys)
+    assert code in (1, 2), err
+    assert err.count("\n") == 1 and "Traceback" not in err and err.startswith("tsa demo")
+
+
+def test_show_refuses_huge_ranges_fast(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["show", "constant_schedule", "-p", "value=1", "--steps", "0:1000000000000"]
+    code, out, err = _main(args, capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "--steps 0:1000000000000:100000000" in err
+    code, out, _ = _main([*args[:-1], "0:1000000000000:100000000", "--format", "csv"], capsys)
+    assert code == 0 and len(out.splitlines()) == 1 + cli.MAX_ROWS
+    with pytest.raises(cli.UsageError, match="more than the 3 rows"):
+        cli.parse_steps("0:2,5:7", limit=3)
+
+
+def test_plot_samples_a_huge_range_and_prints_the_real_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out_path = tmp_path / "adir"
+    args = ["plot", "cosine_annealing_with_warmup", "-p", "warmup_to_value=1.0"]
+    args += ["-p", "anneal_to_value=0.0", "-p", "num_warmup_steps=100000000"]
+    args += ["-p", "num_training_steps=1000000000", "--steps", "1000000000", "--log"]
+    code, out, err = _main([*args, "-o", str(out_path)], capsys)
+    assert code == 0, err
+    assert out.strip() == f"wrote {out_path}.png"
+    assert (tmp_path / "adir.png").read_bytes()[:4] == b"\x89PNG" and not out_path.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "suggestion"),
+    [
+        (["show", "cosine_annealing_with_warmpu"], "'cosine_annealing_with_warmup'"),
+        (["plot", "constant_shedule"], "'constant_schedule'"),
+        (["demo", "--target", "wd"], "'weight_decay'"),
+        (["demo", "--target", "momentm"], "'momentum'"),
+        (["demo", "--scheduler", "onecylce"], "'onecycle'"),
+        (["demo", "--optimizer", "adamx"], "'adamw'"),
+        (["lsit"], "'list'"),
+    ],
+)
+def test_did_you_mean(
+    args: list[str], suggestion: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    extra = ["--no-plots", "-q", "--out", str(tmp_path)] if args[0] == "demo" else []
+    code, _, err = _main([*args, *extra], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert f"did you mean {suggestion}" in err
+
+
+def test_help_and_version_do_not_import_torch() -> None:
+    """cli.py itself loads only the standard library for --help and --version (loaded here as
+    a standalone module: the package's __init__ imports torch on its own)."""
+    path = Path(cli.__file__)
+    probe = (
+        "import importlib.util, sys, contextlib, io\n"
+        f"spec = importlib.util.spec_from_file_location('tsa_cli_probe', {str(path)!r})\n"
+        "mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)\n"
+        "for argv in (['--help'], ['--version'], ['demo', '--help']):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        try: mod.main(argv)\n"
+        "        except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('matplotlib')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

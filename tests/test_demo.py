@@ -133,6 +133,76 @@ def test_registered_curve_is_a_multiplier_of_the_base_value(tmp_path: Path) -> N
         path = tmp_path / "out" / f"{name}.png"
         assert result.files[name] == path
         assert matplotlib.image.imread(path).shape[:2] == (320, 800)
+    # the report: schedule, loss and accuracy stacked on one step axis
+    assert matplotlib.image.imread(result.files["report"]).shape[:2] == (720, 800)
+
+
+def test_epochs_count_from_one_in_metrics_progress_and_plots(tmp_path: Path) -> None:
+    result = _run(tmp_path, plots=True)
+    assert [r["epoch"] for r in result.epochs] == [1, 2, 3, 4]
+    assert [r["epoch"] for r in result.steps] == [1, 1, 2, 2, 3, 3, 4, 4]
+
+
+def test_report_figure_shares_the_step_axis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matplotlib.figure import Figure
+
+    saved: dict[str, Figure] = {}
+    original = Figure.savefig
+
+    def spy(self: Figure, fname: Any, *args: Any, **kwargs: Any) -> None:
+        saved[Path(fname).stem] = self
+        original(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    _run(tmp_path, plots=True, scheduler="step", step_size=1, gamma=0.5)
+    report = saved["report"]
+    assert [ax.get_ylabel() for ax in report.axes] == ["lr", "loss", "accuracy"]
+    assert report.axes[0].get_shared_x_axes().joined(report.axes[0], report.axes[2])
+    assert report.axes[0].lines[0].get_drawstyle() == "steps-post"
+    # epoch metrics sit at the step that ends the epoch (2 steps per epoch)
+    assert list(report.axes[2].lines[0].get_xdata()) == [2, 4, 6, 8]
+    assert saved["schedule"].axes[0].lines[0].get_drawstyle() == "steps-post"
+    for name in ("loss", "accuracy"):
+        ax = saved[name].axes[0]
+        assert ax.get_title().startswith(name) and list(ax.lines[0].get_xdata()) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("target", "optimizer", "start"),
+    [("momentum", "sgd", 0.9), ("betas[0]", "adamw", 0.9), ("betas[1]", "adamw", 0.999)],
+)
+@pytest.mark.parametrize("scheduler", ["onecycle", "cyclic"])
+def test_cycles_on_bounded_keys_peak_at_the_keys_value(
+    tmp_path: Path, scheduler: str, target: str, optimizer: str, start: float
+) -> None:
+    result = _run(tmp_path, scheduler=scheduler, target=target, optimizer=optimizer, epochs=3)
+    values = [r["value"] for r in result.steps]
+    assert max(values) <= start + 1e-12 and min(values) >= 0.0
+    assert all(math.isfinite(r["val_loss"]) for r in result.epochs)
+
+
+def test_onecycle_on_lr_still_peaks_at_ten_times(tmp_path: Path) -> None:
+    result = _run(tmp_path, scheduler="onecycle", epochs=3)
+    assert max(r["value"] for r in result.steps) == pytest.approx(0.5, rel=0.05)
+
+
+def test_a_diverged_run_raises(tmp_path: Path) -> None:
+    from torch_schedule_anything.demo import DivergedError
+
+    with pytest.raises(DivergedError, match="diverged"):
+        _run(tmp_path, scheduler="constant_schedule", params={"value": 1.0}, lr=1e30)
+    assert not (tmp_path / "out").exists()
+
+
+def test_target_and_scheduler_suggestions(tmp_path: Path) -> None:
+    with pytest.raises(SettingError, match="did you mean 'weight_decay'"):
+        _run(tmp_path, target="wd")
+    with pytest.raises(SettingError, match="did you mean 'momentum'"):
+        _run(tmp_path, target="momentun")
+    with pytest.raises(ValueError, match="did you mean 'onecycle'"):
+        _run(tmp_path, scheduler="onecylce")
 
 
 def test_other_targets_momentum_and_betas(tmp_path: Path) -> None:
@@ -174,8 +244,21 @@ def test_csv_metrics(tmp_path: Path) -> None:
         assert len(list(csv.DictReader(fh))) == 8
 
 
+def test_without_a_terminal_progress_is_one_line_per_epoch(tmp_path: Path) -> None:
+    stream = io.StringIO()  # not a terminal: no bar, no carriage return
+    run_demo(DemoConfig(**TINY), tmp_path, plots=False, progress=stream)
+    lines = stream.getvalue().splitlines()
+    assert "\r" not in stream.getvalue()
+    assert [line.split(":")[0] for line in lines] == [f"epoch {k}/4" for k in range(1, 5)]
+    assert all("val_loss" in line for line in lines)
+
+
 def test_no_plots_writes_no_png_and_progress_goes_to_the_stream(tmp_path: Path) -> None:
-    stream = io.StringIO()
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Tty()
     run_demo(DemoConfig(**TINY), tmp_path, plots=False, progress=stream)
     assert not list(tmp_path.glob("*.png"))
     text = stream.getvalue()
@@ -219,8 +302,9 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
         def isatty(self) -> bool:
             return True
 
-    monkeypatch.setattr("sys.stderr", io.StringIO())
-    assert default_progress_stream(quiet=False) is None
+    plain = io.StringIO()
+    monkeypatch.setattr("sys.stderr", plain)
+    assert default_progress_stream(quiet=False) is plain  # one line per epoch
     tty = Tty()
     monkeypatch.setattr("sys.stderr", tty)
     assert default_progress_stream(quiet=False) is tty

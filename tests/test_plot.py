@@ -110,7 +110,7 @@ def test_plot_curves_compares_several_curves(tmp_path: Path) -> None:
     }
     fig = plot.plot_curves(curves, 7, path=tmp_path / "cmp.png", title="two")
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["linear", "flat"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["linear", "flat"]
     assert list(ax.lines[1].get_ydata()) == [0.5] * 7
     assert ax.get_title() == "two"
     assert (tmp_path / "cmp.png").stat().st_size > 0
@@ -256,7 +256,8 @@ def toy_plugin() -> Any:
 
 
 def _legend(fig: Figure) -> list[str]:
-    return [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    # a curve identical to an earlier one is labelled "name (= earlier)"
+    return [t.get_text().split(" (= ")[0] for t in fig.legends[0].get_texts()]
 
 
 def test_warmup_comparison_includes_plugin_curves(toy_plugin: str, tmp_path: Path) -> None:
@@ -328,3 +329,59 @@ def test_figure_is_not_registered_with_pyplot() -> None:
     open_before = plt.get_fignums()
     plot.plot_curve(lambda t: math.cos(t), 4)
     assert plt.get_fignums() == open_before
+
+
+# -- issue fixes: titles, steps, log scale, identical curves, legend, sampling, paths ---------
+
+
+def test_long_titles_are_wrapped() -> None:
+    title = "a very long title " * 12
+    fig = plot.plot_curve("constant_schedule", 5, value=1.0, title=title)
+    assert "\n" in fig.axes[0].get_title()
+    fig = plot.plot_curves({"a": lambda t: 1.0}, 5, title=title)
+    assert "\n" in fig.axes[0].get_title()
+
+
+def test_piecewise_constant_curves_are_drawn_as_steps() -> None:
+    step_curve = sa.get_curve("multiplier")(lambda t: 0.5 ** (t // 30))  # type: ignore[call-arg]
+    fig = plot.plot_curve(step_curve, 100)
+    assert fig.axes[0].lines[0].get_drawstyle() == "steps-post"
+    fig = plot.plot_curve(LinearScheduleWithWarmup(**{**LINEAR, "num_training_steps": 100}), 100)
+    assert fig.axes[0].lines[0].get_drawstyle() == "default"  # a slope stays a slope
+    opt = _sgd()
+    sched = sa.arbitrary_schedule_factory(opt, lambda o: StepLR(o, step_size=10, gamma=0.5))
+    fig = plot.plot_schedule(sched, 40)
+    assert fig.axes[0].lines[0].get_drawstyle() == "steps-post"
+
+
+def test_log_scale_option() -> None:
+    fig = plot.plot_curve("constant_schedule", 5, value=1.0, log=True)
+    assert fig.axes[0].get_yscale() == "log"
+    fig = plot.plot_curves({"a": lambda t: 1.0 + t}, 5, log=True)
+    assert fig.axes[0].get_yscale() == "log"
+    assert plot.plot_curves({"a": lambda t: 1.0}, 5).axes[0].get_yscale() == "linear"
+
+
+def test_identical_curves_stay_visible_and_the_legend_is_outside() -> None:
+    same = {"first": lambda t: 1.0 / (t + 1), "second": lambda t: 1.0 / (t + 1)}
+    fig = plot.plot_curves(same, 10)
+    ax = fig.axes[0]
+    assert ax.get_legend() is None and len(fig.legends) == 1  # below the axes, not over lines
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == ["first", "second (= first)"]
+    assert ax.lines[0].get_linestyle() == "-" and ax.lines[1].get_linestyle() == "--"
+
+
+def test_large_ranges_are_sampled(tmp_path: Path) -> None:
+    fig = plot.plot_curve("constant_schedule", 10**12, value=1.0, path=tmp_path / "big.png")
+    x = list(fig.axes[0].lines[0].get_xdata())
+    assert len(x) <= plot.MAX_POINTS and x[0] == 0 and x[-1] == 10**12 - 1
+    fig = plot.plot_curves({"a": lambda t: 1.0}, 10**9)
+    assert len(fig.axes[0].lines[0].get_xdata()) <= plot.MAX_POINTS
+
+
+def test_png_path_is_the_file_written(tmp_path: Path) -> None:
+    assert plot.png_path(tmp_path / "adir") == tmp_path / "adir.png"
+    assert plot.png_path("x.png") == Path("x.png")
+    plot.plot_curve("constant_schedule", 3, value=1.0, path=tmp_path / "adir")
+    assert (tmp_path / "adir.png").exists()

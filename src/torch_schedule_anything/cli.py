@@ -11,7 +11,11 @@ Commands:
   write plots and metrics (see :mod:`torch_schedule_anything.demo`).
 
 Exit status: 0 on success, 2 for a bad flag or parameter (one line on stderr naming it, no
-traceback), 1 when something the command needs is missing (matplotlib for plots).
+traceback), 1 when something the command needs is missing (matplotlib for plots) or when the
+demo's training diverged (a NaN or infinite loss).
+
+This module imports only the standard library: torch, the registry and matplotlib load inside
+the commands, so ``tsa --help`` and ``tsa --version`` stay fast.
 """
 
 from __future__ import annotations
@@ -19,19 +23,24 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import difflib
 import inspect
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-__all__ = ["UsageError", "build_parser", "main", "parse_param", "parse_steps"]
+__all__ = ["MAX_ROWS", "UsageError", "build_parser", "main", "parse_param", "parse_steps"]
 
 EXIT_USAGE = 2
 EXIT_MISSING = 1
+EXIT_DIVERGED = 1
+#: ``tsa show`` prints at most this many steps.
+MAX_ROWS = 10_000
 
 
 class UsageError(Exception):
@@ -42,7 +51,17 @@ class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error message (no usage block) and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
+        found = re.search(r"invalid choice: '(.*?)' \(choose from (.*)\)", message)
+        if found:
+            choices = re.findall(r"'([^']*)'", found.group(2))
+            message += _did_you_mean(found.group(1), choices)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """``"; did you mean 'x'?"`` for the choices close to ``word``, else ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    return "; did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
 
 
 def _one_line(exc: BaseException) -> str:
@@ -91,14 +110,17 @@ def _params(pairs: Sequence[str] | None) -> dict[str, Any]:
     return out
 
 
-def parse_steps(text: str) -> list[int]:
+def parse_steps(text: str, limit: int = MAX_ROWS) -> list[int]:
     """``"0,10,100"`` or ranges ``"0:100:10"`` (stop excluded), mixed: the steps to show.
+
+    More than ``limit`` steps is a :class:`UsageError` that suggests a range step (the count
+    is known before any list is built, so ``0:10**12`` costs nothing).
 
     Example:
         >>> parse_steps("0,5:8,20:40:10")
         [0, 5, 6, 7, 20, 30]
     """
-    steps: list[int] = []
+    parts: list[range | int] = []
     try:
         for part in text.split(","):
             part = part.strip()
@@ -106,13 +128,27 @@ def parse_steps(text: str) -> list[int]:
                 bounds = [int(b) for b in part.split(":")]
                 if len(bounds) not in (2, 3) or (len(bounds) == 3 and bounds[2] <= 0):
                     raise ValueError(part)
-                steps.extend(range(*bounds))
+                parts.append(range(*bounds))
             else:
-                steps.append(int(part))
+                parts.append(int(part))
     except ValueError:
         raise UsageError(
             f"--steps expects steps such as 0,10,100 or a range START:STOP[:STEP], got {text!r}"
         ) from None
+    count = sum(len(p) if isinstance(p, range) else 1 for p in parts)
+    if count > limit:
+        widest = max((p for p in parts if isinstance(p, range)), key=len)
+        stride = -(-len(widest) * widest.step // limit)  # ceil: at most `limit` rows
+        raise UsageError(
+            f"--steps {text!r} selects {count} steps, more than the {limit} rows shown; "
+            f"add a step, e.g. --steps {widest.start}:{widest.stop}:{stride}"
+        )
+    steps: list[int] = []
+    for p in parts:
+        if isinstance(p, range):
+            steps.extend(p)
+        else:
+            steps.append(p)
     if not steps:
         raise UsageError(f"--steps {text!r} selects no step")
     negative = [s for s in steps if s < 0]
@@ -122,9 +158,12 @@ def parse_steps(text: str) -> list[int]:
 
 
 def _build(name: str, params: dict[str, Any]) -> Any:
-    from .registry import build_curve, curve_entry
+    from .registry import build_curve, list_curves
 
-    curve_entry(name)  # unknown name: a KeyError listing the known ones
+    known = list_curves()
+    if name not in known:
+        hint = _did_you_mean(name, known) or f"; the registered curves are: {', '.join(known)}"
+        raise UsageError(f"unknown curve {name!r}{hint} (tsa list; a plugin registers more)")
     try:
         return build_curve(name, params)
     except (TypeError, ValueError) as exc:
@@ -161,25 +200,64 @@ def _table(rows: list[list[str]], out: Any) -> None:
 # -- commands --------------------------------------------------------------------------------
 
 
+def _kind(factory: Any) -> str:
+    """``"multiplier"`` (scales the optimizer's value), ``"absolute"`` (is the value) or
+    ``"?"`` when only building the curve would tell."""
+    owner = factory if isinstance(factory, type) else None
+    if owner is None:
+        try:
+            annotation = inspect.signature(factory).return_annotation
+        except (TypeError, ValueError):
+            annotation = None
+        owner = annotation if isinstance(annotation, type) else None
+    absolute = getattr(owner, "absolute", None)
+    if isinstance(absolute, bool):
+        return "absolute" if absolute else "multiplier"
+    return "?"
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
-    from .registry import curve_entry, list_curves
+    from .registry import curve_entry, handler_entry, list_curves, list_handlers
 
     entries = [curve_entry(name) for name in list_curves()]
+    handlers = [handler_entry(name) for name in list_handlers()]
     if args.format == "json":
-        data = [
-            {
-                "name": e.name,
-                "parameters": e.parameters,
-                "signature": _signature(e.obj),
-                "plugin": e.plugin,
-                "distribution": e.distribution,
-            }
-            for e in entries
-        ]
+        data = {
+            "curves": [
+                {
+                    "name": e.name,
+                    "kind": _kind(e.obj),
+                    "parameters": e.parameters,
+                    "signature": _signature(e.obj),
+                    "plugin": e.plugin,
+                    "distribution": e.distribution,
+                }
+                for e in entries
+            ],
+            "handlers": [
+                {
+                    "name": h.name,
+                    "signature": _signature(h.obj),
+                    "plugin": h.plugin,
+                    "distribution": h.distribution,
+                }
+                for h in handlers
+            ],
+        }
         print(json.dumps(data, indent=1))
         return 0
-    rows = [["NAME", "PLUGIN (DISTRIBUTION)", "PARAMETERS"]]
-    rows += [[e.name, f"{e.plugin} ({e.distribution})", _signature(e.obj)] for e in entries]
+    rows = [["CURVE", "KIND", "PLUGIN (DISTRIBUTION)", "PARAMETERS"]]
+    rows += [
+        [e.name, _kind(e.obj), f"{e.plugin} ({e.distribution})", _signature(e.obj)] for e in entries
+    ]
+    _table(rows, sys.stdout)
+    print("KIND: multiplier = scales the optimizer's own value; absolute = is the value")
+    print()
+    if not handlers:
+        print("handlers: none registered")
+        return 0
+    rows = [["HANDLER", "PLUGIN (DISTRIBUTION)", "OPTIONS"]]
+    rows += [[h.name, f"{h.plugin} ({h.distribution})", _signature(h.obj)] for h in handlers]
     _table(rows, sys.stdout)
     return 0
 
@@ -231,19 +309,19 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from .plot import plot_curve
+    from .plot import plot_curve, png_path
 
     params = _params(args.param)
     if args.steps < 1:
         raise UsageError(f"--steps must be >= 1, got {args.steps}")
     curve = _build(args.name, params)
-    plot_curve(curve, args.steps, path=args.output, title=args.title)
-    print(f"wrote {args.output}")
+    plot_curve(curve, args.steps, path=args.output, title=args.title, log=args.log)
+    print(f"wrote {png_path(args.output)}")
     return 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import DemoConfig, default_progress_stream, run_demo
+    from .demo import DemoConfig, DivergedError, default_progress_stream, run_demo
 
     config = DemoConfig(
         scheduler=args.scheduler,
@@ -272,6 +350,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         )
     except ImportError as exc:
         raise ImportError(f"{_one_line(exc)}; or pass --no-plots to skip the PNGs") from exc
+    except DivergedError as exc:
+        print(f"tsa demo: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_DIVERGED
     last = result.epochs[-1]
     print(
         f"{config.scheduler} on {config.target!r}: {config.epochs} epochs x "
@@ -296,15 +377,23 @@ def _milestones(text: str) -> list[int]:
     return out
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``tsa`` argument parser."""
-    from . import __version__
+def _version() -> str:
+    """The package's ``__version__`` when it is loaded, else the installed distribution's."""
+    version = getattr(sys.modules.get(__package__ or ""), "__version__", None)
+    if isinstance(version, str):
+        return version
+    from importlib.metadata import version as distribution_version
 
+    return distribution_version("torch-schedule-anything")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``tsa`` argument parser (builds without torch: see :func:`_version`)."""
     parser = _Parser(
         prog="tsa",
         description="torch-schedule-anything: look at schedules before you train with them.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -332,6 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, default=100, help="steps to plot (default 100)")
     p.add_argument("--output", "-o", type=Path, default=Path("schedule.png"), help="PNG path")
     p.add_argument("--title", default=None)
+    p.add_argument("--log", action="store_true", help="logarithmic y axis")
     p.set_defaults(func=_cmd_plot)
 
     p = sub.add_parser(
@@ -382,7 +472,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-lr",
         type=float,
         default=None,
-        help="onecycle, cyclic: the peak (default 10 x the target's value)",
+        help="onecycle, cyclic: the peak (default: 10 x the value for lr; the target's "
+        "value for any other key, which then cycles below it)",
     )
     p.add_argument("--t_max", "--t-max", type=int, default=None, help="cosine: period in epochs")
     p.add_argument("--patience", type=int, default=2, help="plateau: epochs (default 2)")
@@ -390,7 +481,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("tsa-demo"), help="output folder")
     p.add_argument("--metrics-format", choices=("json", "csv"), default="json")
     p.add_argument("--no-plots", action="store_true", help="skip the PNGs (no matplotlib)")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress (default: a bar on a terminal, else one line per epoch on stderr)",
+    )
     p.set_defaults(func=_cmd_demo)
     return parser
 
@@ -419,7 +515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as exc:
         print(f"{prog}: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_MISSING
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as exc:
         print(f"{prog}: error: {_flag_prefix(exc, args)}{_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. `tsa show ... | head`: the reader left; not an error

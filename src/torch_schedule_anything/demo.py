@@ -18,10 +18,12 @@ restored afterwards).
 from __future__ import annotations
 
 import csv
+import difflib
 import json
 import math
+import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -52,6 +54,7 @@ __all__ = [
     "TORCH_SCHEDULERS",
     "DemoConfig",
     "DemoResult",
+    "DivergedError",
     "SettingError",
     "default_progress_stream",
     "run_demo",
@@ -79,6 +82,28 @@ class SettingError(ValueError):
     def __init__(self, setting: str, message: str) -> None:
         super().__init__(message)
         self.setting = setting
+
+
+class DivergedError(ArithmeticError):
+    """Training diverged: a loss became NaN or infinite (the command line exits 1)."""
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """``"; did you mean 'x'?"`` for the choices close to ``word`` (abbreviations such as
+    ``wd`` for ``weight_decay`` included), else ``""``.
+
+    Example:
+        >>> did_you_mean("wd", ["lr", "momentum", "weight_decay"])
+        "; did you mean 'weight_decay'?"
+    """
+    lowered = word.lower()
+    initials = [c for c in choices if "".join(p[:1] for p in re.split(r"[_\W]+", c)) == lowered]
+    prefixed = [c for c in choices if len(lowered) >= 3 and c.lower().startswith(lowered)]
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    found = list(dict.fromkeys([*initials, *prefixed, *close]))[:3]
+    if not found:
+        return ""
+    return "; did you mean " + " or ".join(repr(c) for c in found) + "?"
 
 
 def _describe(exc: BaseException) -> str:
@@ -159,6 +184,7 @@ class DemoConfig:
             raise ValueError(
                 f"scheduler must be one of torch's {list(TORCH_SCHEDULERS)} or a registered "
                 f"curve ({', '.join(list_curves())}), got {self.scheduler!r}"
+                f"{did_you_mean(self.scheduler, scheduler_choices())}"
             )
         if self.params and self.scheduler in TORCH_SCHEDULERS:
             raise ValueError(
@@ -214,12 +240,19 @@ def _optimizer(config: DemoConfig, model: nn.Module) -> Optimizer:
     return torch.optim.SGD(model.parameters(), lr=config.lr, momentum=0.9, weight_decay=1e-4)
 
 
+def default_peak(target: str, start: float) -> float:
+    """The default ``--max_lr`` (peak) of ``onecycle``/``cyclic`` on ``target``: 10 x the
+    starting value for ``lr``, the starting value itself for any other key (``momentum``,
+    ``betas[0]``, ``weight_decay`` … have a valid range, so the cycle stays below it)."""
+    return 10.0 * start if target == "lr" else start
+
+
 def _torch_factory(config: DemoConfig, start: float) -> Callable[[Optimizer], LRScheduler]:
     """The factory of torch scheduler ``config.scheduler`` for the adapter."""
     name = config.scheduler
     epochs = config.epochs
     step_size = config.step_size if config.step_size is not None else max(1, epochs // 3)
-    max_lr = config.max_lr if config.max_lr is not None else 10.0 * start
+    max_lr = config.max_lr if config.max_lr is not None else default_peak(config.target, start)
     if name == "step":
         gamma = 0.5 if config.gamma is None else config.gamma
         return lambda o: StepLR(o, step_size=step_size, gamma=gamma)
@@ -242,14 +275,16 @@ def _torch_factory(config: DemoConfig, start: float) -> Callable[[Optimizer], LR
         total = config.total_steps
         return lambda o: OneCycleLR(o, max_lr=max_lr, total_steps=total, cycle_momentum=False)
     if name == "cyclic":
-        if not max_lr > start:
+        if config.target == "lr" and not max_lr > start:
             raise SettingError(
                 "max_lr",
                 f"max_lr ({max_lr}) must exceed the target's starting value ({start}) for cyclic",
             )
+        # lr cycles up from its value; a bounded key (momentum, betas) cycles below its peak
+        base = start if max_lr > start else max_lr / 10.0
         half = step_size * config.steps_per_epoch
         return lambda o: CyclicLR(
-            o, base_lr=start, max_lr=max_lr, step_size_up=half, cycle_momentum=False
+            o, base_lr=base, max_lr=max_lr, step_size_up=half, cycle_momentum=False
         )
     raise ValueError(f"unknown torch scheduler {name!r}; one of {list(TORCH_SCHEDULERS)}")
 
@@ -260,9 +295,16 @@ def _build_schedule(config: DemoConfig, optimizer: Optimizer) -> LRScheduler:
     try:
         start = Slot(config.target).read_float(optimizer.param_groups[0], 0)
     except errors as exc:
+        group = optimizer.param_groups[0]
+        keys = [k for k, v in group.items() if k != "params" and isinstance(v, (int, float))]
+        keys += [
+            f"{k}[{i}]" for k, v in group.items() if isinstance(v, tuple) for i in range(len(v))
+        ]
         hint = "" if config.optimizer == "adamw" else "; --optimizer adamw schedules betas[0]"
         raise SettingError(
-            "target", f"{_describe(exc)} (optimizer {config.optimizer}{hint})"
+            "target",
+            f"{_describe(exc)} (optimizer {config.optimizer}{hint})"
+            f"{did_you_mean(config.target, keys)}",
         ) from exc
     if config.scheduler in TORCH_SCHEDULERS:
         try:
@@ -280,14 +322,24 @@ def _build_schedule(config: DemoConfig, optimizer: Optimizer) -> LRScheduler:
 
 
 class _Progress:
-    """A one-line progress bar on a stream (stderr), redrawn with a carriage return."""
+    """Progress on a stream (stderr): on a terminal a one-line bar redrawn with a carriage
+    return; elsewhere (a pipe, a log file) one line per epoch, flushed."""
 
     def __init__(self, stream: TextIO | None, total: int) -> None:
         self.stream = stream
         self.total = max(1, total)
+        isatty = getattr(stream, "isatty", None)
+        self.bar = bool(isatty()) if callable(isatty) else False
+
+    def epoch(self, text: str) -> None:
+        """One line at the end of an epoch (not on a terminal, where the bar shows it)."""
+        if self.stream is None or self.bar:
+            return
+        self.stream.write(text + "\n")
+        self.stream.flush()
 
     def update(self, done: int, text: str) -> None:
-        if self.stream is None:
+        if self.stream is None or not self.bar:
             return
         width = 30
         filled = int(width * done / self.total)
@@ -296,7 +348,7 @@ class _Progress:
         self.stream.flush()
 
     def close(self) -> None:
-        if self.stream is not None:
+        if self.stream is not None and self.bar:
             self.stream.write("\n")
             self.stream.flush()
 
@@ -322,19 +374,23 @@ def run_demo(
     Args:
         config: the run's settings (validated first).
         out_dir: folder for ``metrics.json`` (or ``epochs.csv`` and ``steps.csv``) and the
-            PNGs ``schedule.png``, ``loss.png`` and ``accuracy.png``; created if missing.
-        progress: a stream for a progress bar (``None``: silent).
+            PNGs ``schedule.png``, ``loss.png``, ``accuracy.png`` and ``report.png`` (all
+            three against one step axis); created if missing.
+        progress: a stream for progress (``None``: silent): a bar on a terminal, else one
+            line per epoch.
         plots: write the PNGs (needs matplotlib).
         metrics_format: ``"json"`` or ``"csv"``.
 
     Returns:
         A :class:`DemoResult`: ``epochs`` rows (epoch, the target's value during the epoch,
-        losses, accuracies), ``steps`` rows (step, epoch, the target's value used by that
-        optimizer step, the batch loss) and the paths written.
+        losses, accuracies; epochs count from 1, as the progress shows), ``steps`` rows
+        (step, epoch, the target's value used by that optimizer step, the batch loss) and
+        the paths written.
 
     Raises:
         ValueError, TypeError, KeyError: a bad setting, naming it.
         ImportError: ``plots=True`` without matplotlib (checked before training).
+        DivergedError: a batch loss became NaN or infinite (training stops there).
     """
     config.validate()
     if metrics_format not in METRICS_FORMATS:
@@ -390,8 +446,14 @@ def _train(
                 if config.per_batch:
                     sched.step()
                 batch_loss = float(loss.detach())
+                if not math.isfinite(batch_loss):
+                    raise DivergedError(
+                        f"training diverged: the loss became {batch_loss} at step {step} "
+                        f"(epoch {epoch + 1}) with {config.target}={value:.6g}; lower --max_lr, "
+                        f"--lr or --gamma, or schedule {config.target} within a stable range"
+                    )
                 total_loss += batch_loss * len(idx)
-                steps.append({"step": step, "epoch": epoch, "value": value, "loss": batch_loss})
+                steps.append({"step": step, "epoch": epoch + 1, "value": value, "loss": batch_loss})
                 step += 1
                 bar.update(step, f"epoch {epoch + 1}/{config.epochs} loss {batch_loss:.4f}")
             model.eval()
@@ -402,9 +464,18 @@ def _train(
                     sched.step(val_loss)  # type: ignore[arg-type]
                 else:
                     sched.step()
+            bar.epoch(
+                f"epoch {epoch + 1}/{config.epochs}: {config.target} {value_at_start:.6g}, "
+                f"train_loss {train_loss:.4f}, val_loss {val_loss:.4f}, val_acc {val_acc:.3f}"
+            )
+            if not (math.isfinite(train_loss) and math.isfinite(val_loss)):
+                raise DivergedError(
+                    f"training diverged: the loss became {val_loss} after epoch {epoch + 1} "
+                    f"with {config.target}={value_at_start:.6g}; lower --max_lr, --lr or --gamma"
+                )
             epochs.append(
                 {
-                    "epoch": epoch,
+                    "epoch": epoch + 1,
                     "value": value_at_start,
                     "train_loss": train_loss,
                     "val_loss": val_loss,
@@ -452,32 +523,75 @@ def _write_plots(
 ) -> dict[str, Path]:
     from matplotlib.ticker import MaxNLocator
 
-    from .plot import _figure
+    from .plot import _figure, _wrap
 
-    files = {name: out / f"{name}.png" for name in ("schedule", "loss", "accuracy")}
+    files = {name: out / f"{name}.png" for name in ("schedule", "loss", "accuracy", "report")}
+    title = _wrap(f"{config.scheduler} on {config.target!r}, {config.optimizer}")
+    step_x = [r["step"] for r in steps]
+    step_values = [r["value"] for r in steps]
+    # a value holds for a whole step (and, per epoch, for a whole epoch): draw it as steps
     fig, (ax,) = _figure()
-    ax.plot([r["step"] for r in steps], [r["value"] for r in steps])
+    ax.plot(step_x, step_values, drawstyle="steps-post")
     ax.set_xlabel("optimizer step")
     ax.set_ylabel(config.target)
-    ax.set_title(f"{config.scheduler} on {config.target!r}")
+    ax.set_title(title)
     ax.grid(True, alpha=0.3)
     fig.savefig(files["schedule"], dpi=100)
-    x = [r["epoch"] + 1 for r in epochs]
-    for name, key, label in (("loss", "loss", "loss"), ("accuracy", "acc", "accuracy")):
+    epoch_x = [r["epoch"] for r in epochs]  # 1 … N, as in the metrics and the progress
+    panels = (("loss", "loss", "loss"), ("accuracy", "acc", "accuracy"))
+    for name, key, label in panels:
         fig, (ax,) = _figure()
-        ax.plot(x, [r[f"train_{key}"] for r in epochs], marker="o", label=f"train {label}")
-        ax.plot(x, [r[f"val_{key}"] for r in epochs], marker="o", label=f"validation {label}")
+        ax.plot(epoch_x, [r[f"train_{key}"] for r in epochs], marker="o", label=f"train {label}")
+        ax.plot(
+            epoch_x, [r[f"val_{key}"] for r in epochs], marker="s", ls="--", label=f"val {label}"
+        )
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(label)
-        ax.legend()
+        ax.set_title(f"{label} per epoch: {title}")
+        ax.legend(fontsize=8, loc="best", framealpha=0.8)
         ax.grid(True, alpha=0.3)
         fig.savefig(files[name], dpi=100)
+    # the report: schedule, loss and accuracy on one step axis; an epoch's metrics sit at the
+    # step that ends it
+    spe = config.steps_per_epoch
+    end_x = [r["epoch"] * spe for r in epochs]
+    fig, axes = _figure(nrows=3, height=2.4)
+    axes[0].plot(step_x, step_values, drawstyle="steps-post", color="C2")
+    axes[0].set_ylabel(config.target)
+    axes[1].plot(
+        step_x, [r["loss"] for r in steps], color="C0", alpha=0.35, lw=0.8, label="batch loss"
+    )
+    for ax, key, label in ((axes[1], "loss", "loss"), (axes[2], "acc", "accuracy")):
+        ax.plot(
+            end_x,
+            [r[f"train_{key}"] for r in epochs],
+            marker="o",
+            color="C0",
+            label=f"train {label} (epoch end)",
+        )
+        ax.plot(
+            end_x,
+            [r[f"val_{key}"] for r in epochs],
+            marker="s",
+            ls="--",
+            color="C1",
+            label=f"val {label} (epoch end)",
+        )
+        ax.set_ylabel(label)
+        ax.legend(fontsize=7, loc="best", framealpha=0.8)
+    for ax in axes:
+        ax.grid(True, alpha=0.3)
+        for boundary in range(spe, config.total_steps, spe):
+            ax.axvline(boundary, color="0.85", lw=0.6, zorder=0)
+    axes[-1].set_xlabel(f"optimizer step ({spe} per epoch; grey lines: epoch ends)")
+    fig.suptitle(f"{title}: {config.epochs} epochs", fontsize=10)
+    fig.savefig(files["report"], dpi=100)
     return files
 
 
 def default_progress_stream(quiet: bool) -> TextIO | None:
-    """stderr when it is a terminal and ``quiet`` is off, else ``None``."""
-    if quiet or not sys.stderr.isatty():
+    """stderr unless ``quiet``: a progress bar on a terminal, else one line per epoch."""
+    if quiet:
         return None
     return sys.stderr

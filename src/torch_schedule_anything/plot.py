@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import copy
 import inspect
+import itertools
+import textwrap
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -74,10 +76,53 @@ def _figure(nrows: int = 1, width: float = 8.0, height: float = 3.2) -> tuple[Fi
     return fig, [row[0] for row in axes]
 
 
+#: Points drawn per line at most: longer ranges are sampled evenly (first and last included).
+MAX_POINTS = 10_000
+
+
+def png_path(path: str | Path) -> Path:
+    """The file a figure saved to ``path`` lands in: matplotlib adds ``.png`` to a name
+    without a suffix (``-o adir`` writes ``adir.png``)."""
+    out = Path(path)
+    return out if out.suffix else out.with_name(out.name + ".png")
+
+
 def _finish(fig: Figure, path: str | Path | None) -> Figure:
     if path is not None:
-        fig.savefig(Path(path), dpi=100)
+        fig.savefig(png_path(path), dpi=100)
     return fig
+
+
+def _wrap(title: str, width: int = 90) -> str:
+    """A long title over several lines, so that it is not cut off at the figure's edge."""
+    return "\n".join(textwrap.wrap(title, width=width, break_long_words=True)) or title
+
+
+def _sample(n: int) -> list[int]:
+    """The steps drawn for ``0 … n − 1``: all of them, or ``MAX_POINTS`` evenly spread."""
+    if n <= MAX_POINTS:
+        return list(range(n))
+    last = n - 1
+    return sorted({round(i * last / (MAX_POINTS - 1)) for i in range(MAX_POINTS)})
+
+
+def _is_stepwise(values: Sequence[float]) -> bool:
+    """Piecewise constant (a step decay, a constant after warmup …): few changes."""
+    changes = sum(1 for a, b in itertools.pairwise(values) if a != b)
+    return len(values) > 2 and changes * 4 <= len(values) - 1
+
+
+def _draw(ax: Axes, x: Sequence[int], y: Sequence[float], *args: Any, **kwargs: Any) -> None:
+    """``ax.plot``, as steps (``steps-post``: a value holds until the next step) when the
+    values are piecewise constant, so that a step change is not drawn as a slope."""
+    if _is_stepwise(y):
+        kwargs.setdefault("drawstyle", "steps-post")
+    ax.plot(x, y, *args, **kwargs)
+
+
+def _log_scale(ax: Axes, log: bool) -> None:
+    if log:
+        ax.set_yscale("log", nonpositive="mask")  # zeros (a warmup's start) are left out
 
 
 def _check_steps(steps: Any) -> int:
@@ -125,15 +170,20 @@ def plot_curve(
     *,
     path: str | Path | None = None,
     title: str | None = None,
+    log: bool = False,
     **params: Any,
 ) -> Figure:
     """Plot λ(t) of one curve for ``t = 0 … steps − 1``.
 
+    More than ``MAX_POINTS`` steps are sampled evenly (first and last step included);
+    piecewise constant curves are drawn as steps.
+
     Args:
         curve: a Curve, a registered curve name (built with ``**params``) or a callable.
         steps: how many steps to plot, >= 1.
-        path: save the figure there as a PNG too.
-        title: the figure title (default: the curve's repr).
+        path: save the figure there as a PNG too (``.png`` is added to a name without one).
+        title: the figure title (default: the curve's repr); long titles are wrapped.
+        log: use a logarithmic y axis (values <= 0 are left out).
         **params: the curve's parameters when ``curve`` is a name.
 
     Returns:
@@ -142,9 +192,11 @@ def plot_curve(
     n = _check_steps(steps)
     built = _resolve_curve(curve, params)
     fig, (ax,) = _figure()
-    ax.plot(range(n), built.values(range(n)).tolist(), label=_label(built, "curve"))
+    x = _sample(n)
+    _draw(ax, x, built.values(x).tolist(), label=_label(built, "curve"))
     _decorate_curve_axes(ax, [built])
-    ax.set_title(title if title is not None else repr(built), fontsize=9)
+    _log_scale(ax, log)
+    ax.set_title(_wrap(title if title is not None else repr(built), 110), fontsize=9)
     return _finish(fig, path)
 
 
@@ -166,15 +218,21 @@ def plot_curves(
     *,
     path: str | Path | None = None,
     title: str | None = None,
+    log: bool = False,
 ) -> Figure:
     """Compare several curves on one axes, for ``t = 0 … steps − 1``.
+
+    The legend sits below the axes (it never covers a line); a curve identical to an earlier
+    one is drawn dashed and thicker-gapped on top of it and labelled ``(= earlier label)``, so
+    that neither hides the other.
 
     Args:
         curves: a mapping ``label -> curve`` or a sequence of curves (Curve instances or
             callables; a name works here only for curves without required parameters).
-        steps: how many steps to plot, >= 1.
+        steps: how many steps to plot, >= 1 (more than ``MAX_POINTS`` are sampled).
         path: save the figure there as a PNG too.
-        title: the figure title.
+        title: the figure title (long titles are wrapped).
+        log: use a logarithmic y axis (values <= 0 are left out).
 
     Returns:
         The matplotlib Figure.
@@ -192,14 +250,29 @@ def plot_curves(
         items = [(_label(c, repr(c)), c) for c in built]
     if not items:
         raise ValueError("curves is empty; give at least one curve to plot")
-    fig, (ax,) = _figure(height=4.0)
+    x = _sample(n)
+    lines: list[tuple[str, list[float], dict[str, Any]]] = []
     for i, (label, built_curve) in enumerate(items):
-        style = ("-", "--", ":", "-.")[(i // 10) % 4]  # matplotlib cycles 10 colours
-        ax.plot(range(n), built_curve.values(range(n)).tolist(), style, label=label)
+        y = [float(v) for v in built_curve.values(x).tolist()]
+        same = [earlier for earlier, ys, _ in lines if ys == y]
+        style: dict[str, Any]
+        if same:  # dashed over the earlier line, which stays visible between the dashes
+            style = {"ls": (i % 4 * 2, (3, 3)), "lw": 2.0, "label": f"{label} (= {same[0]})"}
+        else:  # matplotlib cycles 10 colours, then the line style changes
+            style = {"ls": ("-", "--", ":", "-.")[(i // 10) % 4], "label": label}
+        lines.append((label, y, style))
+    # the legend goes below the axes, in as many columns as the labels' length allows
+    widest = max(len(style["label"]) for _, _, style in lines) + 6
+    ncols = max(1, min(3, 130 // widest))
+    rows = -(-len(lines) // ncols)
+    fig, (ax,) = _figure(height=3.4 + 0.2 * rows)
+    for _, y, style in lines:
+        _draw(ax, x, y, **style)
     _decorate_curve_axes(ax, [c for _, c in items])
-    ax.legend(fontsize=7, loc="best")
+    _log_scale(ax, log)
+    fig.legend(loc="outside lower center", ncols=ncols, fontsize=7, frameon=False)
     if title is not None:
-        ax.set_title(title)
+        ax.set_title(_wrap(title), fontsize=10)
     return _finish(fig, path)
 
 
@@ -371,18 +444,18 @@ def plot_schedule(
     for ax, (name, per_group) in zip(axes, values.items()):
         same = all(row == per_group[0] for row in per_group[1:])
         if same:
-            ax.plot(x, per_group[0], label=name)
+            _draw(ax, x, per_group[0], label=name)
         else:
             for g, row in enumerate(per_group):
-                ax.plot(x, row, label=f"group {g}")
-            ax.legend(fontsize=7, loc="best")
+                _draw(ax, x, row, label=f"group {g}")
+            ax.legend(fontsize=7, loc="best", framealpha=0.8)
         if log_scale:
             ax.set_yscale("log")
         ax.set_ylabel(name)
         ax.grid(True, alpha=0.3)
     axes[-1].set_xlabel("step")
     if title is not None:
-        fig.suptitle(title)
+        fig.suptitle(_wrap(title))
     return _finish(fig, path)
 
 
