@@ -455,11 +455,8 @@ def arbitrary_schedule_factory(
         owner=f"the adapted schedule of {schedule_target!r}",
         default_value=default_value,
     )
-    try:
+    with binding.attaching():  # a failure takes back a key default_value created
         return _build_adapted(optimizer, schedule_factory, schedule_target, binding)
-    except BaseException:
-        binding.abandon()  # a default_value it created is taken back
-        raise
 
 
 def _build_adapted(

@@ -24,11 +24,12 @@ and the seed-003 bases) binds through :class:`Binding`, so these rules hold for 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import warnings
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
 import torch
@@ -524,6 +525,15 @@ class Binding:
                 adopted.append((group, _copy_value(group[self.key])))
         self._pending = adopted
         self.set_bases(bases)
+
+    @contextlib.contextmanager
+    def attaching(self) -> Iterator[None]:
+        """Around the rest of a construction: if it fails, :meth:`abandon` what it added."""
+        try:
+            yield
+        except BaseException:
+            self.abandon()
+            raise
 
     def abandon(self) -> None:
         """Take back what ``default_value`` added: the construction using this binding failed."""

@@ -136,11 +136,8 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
             owner=f"the schedule of {schedule_target!r} ({type(self.curve).__name__})",
             default_value=default_value,
         )
-        try:
+        with binding.attaching():  # a failure takes back a key default_value created
             self._bind(optimizer, binding, schedule_target, one_value_for_all_groups)
-        except BaseException:
-            binding.abandon()  # a default_value it created is taken back
-            raise
 
     def _bind(
         self,

@@ -202,11 +202,8 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
             owner=f"the sequence of {schedule_target!r}",
             default_value=default_value,
         )
-        try:
+        with binding.attaching():  # a failure takes back a key default_value created
             self._bind(optimizer, phases, starts, bounds, binding, one_value_for_all_groups)
-        except BaseException:
-            binding.abandon()  # a default_value it created is taken back
-            raise
 
     def _bind(
         self,
