@@ -27,7 +27,8 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 def register_curves(register: Callable[[str, Callable[..., Any]], None]) -> None:
     """Register curves: call ``register(name, factory)`` once per curve.
 
-    ``name`` must be a Python identifier (``"wsd"``, ``"inverse_sqrt"``); users select the
+    ``name`` must be a Python identifier (``"wsd"``, ``"inverse_sqrt"``), optionally namespaced
+    by the package whose schedule it reproduces (``"transformers:cosine"``); users select the
     curve with it: ``sa.schedule(optimizer, name, schedule_target=..., **params)``,
     ``sa.schedule_from_config``, ``sa.get_curve(name)``. ``factory(**params)`` must return a
     :class:`torch_schedule_anything.Curve`; a ``Curve`` subclass is the usual factory.

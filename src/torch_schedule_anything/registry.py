@@ -67,6 +67,11 @@ class Entry:
             raise
 
 
+def valid_name(name: object) -> bool:
+    """An identifier (``"wsd"``) or a namespaced one (``"transformers:cosine"``)."""
+    return isinstance(name, str) and all(part.isidentifier() for part in name.split(":", 1))
+
+
 class _Cache:
     generation: int = -1
     curves: dict[str, Entry] = {}  # noqa: RUF012
@@ -94,9 +99,10 @@ def _collect(hook_name: str, what: str) -> dict[str, Entry]:
             _into: dict[str, Entry] = registered,
             _dist: str = info.distribution,
         ) -> None:
-            if not isinstance(name, str) or not name.isidentifier():
+            if not valid_name(name):
                 raise ValueError(
-                    f"{what} names must be identifiers such as 'my_{what}', got {name!r}"
+                    f"{what} names must be identifiers such as 'my_{what}', optionally "
+                    f"namespaced as 'package:my_{what}', got {name!r}"
                 )
             if not callable(obj):
                 raise TypeError(f"{what} {name!r} must be callable, got {type(obj).__name__}")
