@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck", "integration", "v1"]
+nox.options.sessions = ["tests", "lint", "typecheck", "integration", "compat", "v1"]
 nox.options.error_on_missing_interpreters = False
 
 # torch first, pinned: an unpinned torch in a fresh venv pulls GBs of CUDA wheels.
@@ -50,6 +50,23 @@ def integration(session: nox.Session) -> None:
     # Fail (not skip) when a framework did not install: the tests importorskip them.
     session.run("python", "-c", "import lightning, transformers, accelerate")
     session.run("pytest", "tests/integration", "-m", "integration", *session.posargs)
+
+
+# The peers whose schedules torch_schedule_anything.compat reproduces. timm is installed without
+# its dependencies (torchvision has no wheel for the pinned torch): its scheduler modules need
+# only torch.
+PEERS = ("transformers", "fvcore", "pytorch-accelerated==0.1.61")
+
+
+@nox.session
+def compat(session: nox.Session) -> None:
+    """Parity with the real packages, step by step: ``pytest tests/compat -m compat``."""
+    _install_project(session)
+    session.install(*CONSTRAINTS, *PEERS)
+    session.install("--no-deps", "timm")
+    # Fail (not skip) when a peer did not install: the tests importorskip them.
+    session.run("python", "-c", "import transformers, fvcore, pytorch_accelerated")
+    session.run("pytest", "tests/compat", "-m", "compat", *session.posargs)
 
 
 @nox.session
