@@ -33,7 +33,7 @@ from .errors import LookupKeyError
 from .horizon import PastHorizonWarning
 from .param_groups import extend_optimizer, get_param_groups_regrouped_by_key
 from .registry import schedule
-from .schedule import CurveSchedule
+from .curve_schedule import CurveSchedule
 from .synchronizer import SynchronousSchedule
 
 # Everything below is imported on first access (PEP 562), so that ``import

@@ -46,7 +46,7 @@ from torch.optim.lr_scheduler import LRScheduler
 from ._validation import check_step
 from .binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
 from .curves.base import Curve
-from .schedule import as_curve, check_one_value
+from .curve_schedule import as_curve, check_one_value
 from .state import (
     KIND,
     check_identity,

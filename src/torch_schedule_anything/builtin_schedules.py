@@ -13,7 +13,7 @@ from __future__ import annotations
 from torch.optim import Optimizer
 
 from . import curves
-from .schedule import CurveSchedule
+from .curve_schedule import CurveSchedule
 
 __all__ = [
     "constant_schedule",

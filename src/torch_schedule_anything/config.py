@@ -35,7 +35,7 @@ from .curves.base import Curve
 from .errors import LookupKeyError
 from .param_groups import Slot, curve_values
 from .registry import build_curve, list_curves
-from .schedule import CurveSchedule, check_one_value
+from .curve_schedule import CurveSchedule, check_one_value
 from .synchronizer import SynchronousSchedule
 
 __all__ = ["ENTRY_KEYS", "schedule_from_config"]

@@ -46,7 +46,7 @@ from ._validation import check_positive, check_step_count
 from .adapter import arbitrary_schedule_factory
 from .param_groups import Slot
 from .registry import build_curve, list_curves
-from .schedule import CurveSchedule
+from .curve_schedule import CurveSchedule
 
 __all__ = [
     "EPOCH_SCHEDULERS",

@@ -37,7 +37,7 @@ from .adapter import AdaptedSchedule, ParamGroupAdapter
 from .curves.base import Curve
 from .param_groups import Slot
 from .registry import build_curve, curve_entry, list_curves
-from .schedule import CurveSchedule, as_curve
+from .curve_schedule import CurveSchedule, as_curve
 from .synchronizer import SynchronousSchedule, _needs_metrics, _root_optimizer, schedule_name
 
 if TYPE_CHECKING:

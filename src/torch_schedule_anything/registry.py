@@ -20,7 +20,7 @@ from torch.optim import Optimizer
 
 from .curves.base import Curve, FunctionCurve
 from .errors import LookupKeyError, add_note
-from .schedule import CurveSchedule
+from .curve_schedule import CurveSchedule
 
 __all__ = [
     "Entry",

@@ -46,7 +46,7 @@ from .curves.base import Curve
 from .errors import add_note, external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
 from .param_groups import as_float, curve_values
-from .schedule import check_one_value
+from .curve_schedule import check_one_value
 from .state import (
     KIND,
     check_identity,
