@@ -110,8 +110,11 @@ def test_spec_is_plain_data_and_rebuilds_through_the_registry() -> None:
     torch.save(spec, buffer)
     buffer.seek(0)
     loaded = torch.load(buffer, weights_only=True)
-    rebuilt = sa.get_curve("join")(**loaded["params"])
+    rebuilt = sa.curve_from_spec(loaded)
     assert rebuilt == j and hash(rebuilt) == hash(j)
+    # The curve classes take curves; plain data is built above them, by the registry.
+    with pytest.raises(TypeError, match=r"sa\.curve_from_spec"):
+        sa.get_curve("join")(**loaded["params"])
     assert [rebuilt(t) for t in range(200)] == [j(t) for t in range(200)]
     assert copy.deepcopy(j) == j
     assert pickle.loads(pickle.dumps(j)) == j
@@ -146,8 +149,7 @@ def test_schedule_from_config_builds_a_join() -> None:
         ([LinearWarmup(1.0, 2)] * 2, [0], r"boundaries\[0\] must be >= 1"),
         ([LinearWarmup(1.0, 100), CyclicLR(1.0, 2.0, 2)], [50], "a warmup longer than its phase"),
         ([WarmupWithDecay(1.0, 1, 100), CyclicLR(1.0, 2.0, 2)], [99], "Move the boundary to 100"),
-        ([{"name": "linear_warmup"}, LinearWarmup(1.0, 2)], [2], "takes the parameters"),
-        ([LinearWarmup(1.0, 2), {"params": {}}], [2], r"curves\[1\] must be a Curve"),
+        ([LinearWarmup(1.0, 2), {"name": "linear_warmup"}], [2], r"curves\[1\] is the plain"),
         ("linear_warmup", [2], "curves must be a list"),
         ([LinearWarmup, CyclicLR(1.0, 2.0, 2)], [2], "pass an instance"),
     ],
@@ -155,6 +157,27 @@ def test_schedule_from_config_builds_a_join() -> None:
 def test_bad_joins_raise(curves, boundaries, message) -> None:
     with pytest.raises((ValueError, TypeError), match=message):
         Join(curves, boundaries)
+
+
+@pytest.mark.parametrize(
+    ("curves", "message"),
+    [
+        ([{"name": "linear_warmup"}, {"name": "constant_schedule"}], "takes the parameters"),
+        (
+            [{"name": "linear_warmup", "params": {"base_lr": 1.0, "warmup_steps": 2}}, {}],
+            r"join\.curves\[1\] must be a Curve or a mapping",
+        ),
+        ([{"name": "constant_schedule", "params": [1]}] * 2, r"\['params'\] must be a mapping"),
+        ([{"name": "constant_schedule", "param": {}}] * 2, "has the keys \\['param'\\]"),
+    ],
+)
+def test_bad_plain_data_children_raise_through_the_registry(curves, message) -> None:
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    with pytest.raises((ValueError, TypeError), match=message):
+        sa.schedule(opt, "join", curves=curves, boundaries=[2])
+    with pytest.raises((ValueError, TypeError), match=message):
+        sa.curve_from_spec({"name": "join", "params": {"curves": curves, "boundaries": [2]}})
+    assert "initial_lr" not in opt.param_groups[0]
 
 
 def test_after_warmup() -> None:

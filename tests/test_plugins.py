@@ -526,3 +526,13 @@ def test_a_curve_that_cannot_be_identified_warns_naming_the_plugin(
     with pytest.warns(sa.PluginLoadWarning, match=r"curve 'anything' of plugin 'vague'"):
         register(_InHouseCurves("anything", lambda **kwargs: _Undeclared(1.0)), "vague")
         sa.list_curves()
+
+
+def test_plugin_warnings_point_at_the_plugins_register_line(
+    register: Callable[..., str],
+) -> None:
+    # The warning is attributed to the first frame outside the package: here the plugin's
+    # hook (this file), whatever number of pluggy and registry frames lie between.
+    with pytest.warns(sa.PluginLoadWarning, match="declares no param_names") as caught:
+        register(_InHouseCurves("vaguer", lambda **kwargs: _Undeclared(1.0)), "vaguer")
+    assert [Path(w.filename).name for w in caught] == [Path(__file__).name]

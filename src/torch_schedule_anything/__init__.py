@@ -28,12 +28,12 @@ from .builtin_schedules import (
     sqrt_schedule_with_inverse_warmup,
     sqrt_schedule_with_warmup,
 )
+from .curve_schedule import CurveSchedule
 from .curves.base import AbsoluteCurve, Curve
 from .errors import LookupKeyError
 from .horizon import PastHorizonWarning
 from .param_groups import extend_optimizer, get_param_groups_regrouped_by_key
 from .registry import schedule
-from .curve_schedule import CurveSchedule
 from .synchronizer import SynchronousSchedule
 
 # Everything below is imported on first access (PEP 562), so that ``import
@@ -51,6 +51,7 @@ _LAZY: dict[str, str] = {
     "StatefulSchedulerBase": "bases",
     "accelerate_steps_per_update": "integrations",
     "attach_handler": "handlers",
+    "curve_from_spec": "registry",
     "get_curve": "registry",
     "get_handler": "registry",
     "hookimpl": "hookspecs",
@@ -58,7 +59,7 @@ _LAZY: dict[str, str] = {
     "list_curves": "registry",
     "list_handlers": "registry",
     "list_plugins": "plugins",
-    "register_plugin": "plugins",
+    "register_plugin": "registry",
     "schedule_from_config": "config",
     "sequential": "sequence",
     "unregister_plugin": "plugins",
@@ -72,8 +73,15 @@ if TYPE_CHECKING:
     from .handlers import GroupHandler, HandlerHandle, ParameterHandler, attach_handler
     from .hookspecs import hookimpl
     from .integrations import accelerate_steps_per_update, lightning_scheduler_config
-    from .plugins import PluginLoadWarning, list_plugins, register_plugin, unregister_plugin
-    from .registry import get_curve, get_handler, list_curves, list_handlers
+    from .plugins import PluginLoadWarning, list_plugins, unregister_plugin
+    from .registry import (
+        curve_from_spec,
+        get_curve,
+        get_handler,
+        list_curves,
+        list_handlers,
+        register_plugin,
+    )
     from .sequence import SequentialSchedule, sequential, warmup_then
 
 __version__ = "2.1.0"
@@ -104,6 +112,7 @@ __all__ = [
     "constant_with_warmup",
     "cosine_annealing_with_inverse_warmup",
     "cosine_annealing_with_warmup",
+    "curve_from_spec",
     "extend_optimizer",
     "get_curve",
     "get_handler",

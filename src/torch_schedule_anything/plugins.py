@@ -23,6 +23,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
+from .errors import external_stacklevel
 
 __all__ = [
     "DISABLE_AUTOLOAD_ENV",
@@ -30,12 +31,12 @@ __all__ = [
     "LOAD_ONLY_ENV",
     "PluginInfo",
     "PluginLoadWarning",
+    "add_plugin",
     "autoload_disabled",
     "failed_plugins",
     "get_plugin_manager",
     "list_plugins",
     "plugin_info",
-    "register_plugin",
     "unregister_plugin",
 ]
 
@@ -79,16 +80,18 @@ class _State:
     generation: int = 0
 
 
-def warn_once(message: str, stacklevel: int = 2) -> None:
+def warn_once(message: str) -> None:
     """Issue ``message`` as a :class:`PluginLoadWarning` unless it was already issued.
 
     The registry is rebuilt whenever plugins change; a broken or conflicting plugin must
-    still give one warning, not one per rebuild.
+    still give one warning, not one per rebuild. The warning points at the first frame
+    outside this package: the plugin's own ``register(...)`` line when the hook is running,
+    else the user's call that loaded the plugins.
     """
     if message in _State.warned:
         return
     _State.warned.add(message)
-    warnings.warn(message, PluginLoadWarning, stacklevel=stacklevel + 1)
+    warnings.warn(message, PluginLoadWarning, stacklevel=external_stacklevel())
 
 
 def _own_version() -> str:
@@ -160,8 +163,7 @@ def _load_entry_point(manager: pluggy.PluginManager, ep: EntryPoint) -> None:
         _State.failed[f"{ep.name} ({dist_name})"] = reason
         warn_once(
             f"torch_schedule_anything plugin {ep.name!r} from distribution {dist_name} "
-            f"{dist_version} was skipped: {reason}. Rename its entry point.",
-            stacklevel=4,
+            f"{dist_version} was skipped: {reason}. Rename its entry point."
         )
         return
     try:
@@ -173,8 +175,7 @@ def _load_entry_point(manager: pluggy.PluginManager, ep: EntryPoint) -> None:
         warn_once(
             f"torch_schedule_anything plugin {ep.name!r} from distribution {dist_name} "
             f"{dist_version} failed to load and was skipped: {reason}. Uninstall or fix it, "
-            f"or set {DISABLE_AUTOLOAD_ENV}=1 to skip all plugins.",
-            stacklevel=4,
+            f"or set {DISABLE_AUTOLOAD_ENV}=1 to skip all plugins."
         )
         return
     _State.info[ep.name] = PluginInfo(
@@ -221,8 +222,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
                 warn_once(
                     f"{LOAD_ONLY_ENV} names {missing}, but no installed distribution of that "
                     f"name has a torch_schedule_anything entry point; check the spelling "
-                    f"(distribution names, as pip shows them)",
-                    stacklevel=3,
+                    f"(distribution names, as pip shows them)"
                 )
         for ep in found:
             _load_entry_point(manager, ep)
@@ -230,29 +230,11 @@ def get_plugin_manager() -> pluggy.PluginManager:
     return manager
 
 
-def register_plugin(plugin: object, name: str | None = None) -> str:
-    """Register an in-house plugin (a module or object with ``@sa.hookimpl`` functions).
+def add_plugin(plugin: object, name: str | None = None) -> str:
+    """Register ``plugin`` on the manager (no registry rebuild); returns its name.
 
-    Returns the name it was registered under (``name``, else the module's ``__name__``).
-    The plugin's hooks run right away, so a problem raises here, and nothing is registered:
-
-    * ``ValueError``: the name is taken; a curve or handler it registers clashes with an
-      existing one (the message names both plugins); it implements no hook.
-    * ``pluggy.PluginValidationError``: a hook does not match its specification.
-    * whatever its hook raised (with a note naming the plugin).
-
-    Example:
-        >>> import torch_schedule_anything as sa
-        >>> from torch_schedule_anything.curves import ConstantSchedule
-        >>> class InHouse:
-        ...     @sa.hookimpl
-        ...     def register_curves(self, register):
-        ...         register("flat_one", lambda: ConstantSchedule(1.0))
-        >>> sa.register_plugin(InHouse(), name="in_house")
-        'in_house'
-        >>> "flat_one" in sa.list_curves()
-        True
-        >>> sa.unregister_plugin("in_house")
+    :func:`torch_schedule_anything.register_plugin` (in the registry) calls this, then runs the
+    plugin's hooks and takes the plugin back out if they fail.
     """
     if name is not None and (not isinstance(name, str) or not name):
         raise TypeError(f"name must be a non-empty str or None, got {name!r}")
@@ -271,13 +253,6 @@ def register_plugin(plugin: object, name: str | None = None) -> str:
         name, "<in-house>", "", "register_plugin", _hooks_of(manager, plugin)
     )
     _State.generation += 1
-    from . import registry
-
-    try:
-        registry.refresh()
-    except Exception:
-        unregister_plugin(name)
-        raise
     return name
 
 

@@ -12,7 +12,7 @@ hand with ``sa.register_plugin`` that clashes is refused with a ``ValueError`` n
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,12 +25,14 @@ from .curve_schedule import CurveSchedule
 __all__ = [
     "Entry",
     "curve_entry",
+    "curve_from_spec",
     "get_curve",
     "get_handler",
     "handler_entry",
     "list_curves",
     "list_handlers",
     "refresh",
+    "register_plugin",
     "schedule",
 ]
 
@@ -114,8 +116,7 @@ def _collect(hook_name: str, what: str) -> dict[str, Entry]:
                     f"and its factory takes *args/**kwargs (or has no signature), so a state "
                     f"dict cannot tell one configuration of it from another: a schedule saved "
                     f"with other parameters would load silently. Declare param_names on the "
-                    f"curve class, or give the factory named parameters.",
-                    stacklevel=2,
+                    f"curve class, or give the factory named parameters."
                 )
             _into[name] = Entry(name, obj, _plugin, _dist)
 
@@ -139,8 +140,7 @@ def _collect(hook_name: str, what: str) -> dict[str, Entry]:
                 f"{info.distribution} {info.version} failed in {hook_name}() and its {what}s "
                 f"were skipped: {type(exc).__name__}: {exc}. Its other hooks and every other "
                 f"plugin keep working; uninstall or fix it, or set "
-                f"{plugins.DISABLE_AUTOLOAD_ENV}=1 to skip all plugins.",
-                stacklevel=5,
+                f"{plugins.DISABLE_AUTOLOAD_ENV}=1 to skip all plugins."
             )
             continue
         for name, entry in registered.items():
@@ -156,12 +156,46 @@ def _collect(hook_name: str, what: str) -> dict[str, Entry]:
                 plugins.warn_once(
                     message + f"; {first.plugin!r} ({first.distribution}) keeps the name "
                     f"(the built-in plugin first, then entry points in distribution-name "
-                    f"order). Uninstall one of them to silence this warning.",
-                    stacklevel=5,
+                    f"order). Uninstall one of them to silence this warning."
                 )
                 continue
             found[name] = entry
     return found
+
+
+def register_plugin(plugin: object, name: str | None = None) -> str:
+    """Register an in-house plugin (a module or object with ``@sa.hookimpl`` functions).
+
+    Returns the name it was registered under (``name``, else the module's ``__name__``).
+    The plugin's hooks run right away, so a problem raises here, and nothing is registered:
+
+    * ``ValueError``: the name is taken; a curve or handler it registers clashes with an
+      existing one (the message names both plugins); it implements no hook.
+    * ``pluggy.PluginValidationError``: a hook does not match its specification.
+    * whatever its hook raised (with a note naming the plugin).
+
+    Example:
+        >>> import torch_schedule_anything as sa
+        >>> from torch_schedule_anything.curves import ConstantSchedule
+        >>> class InHouse:
+        ...     @sa.hookimpl
+        ...     def register_curves(self, register):
+        ...         register("flat_one", lambda: ConstantSchedule(1.0))
+        >>> sa.register_plugin(InHouse(), name="in_house")
+        'in_house'
+        >>> "flat_one" in sa.list_curves()
+        True
+        >>> sa.unregister_plugin("in_house")
+    """
+    from . import plugins
+
+    name = plugins.add_plugin(plugin, name)
+    try:
+        refresh()
+    except Exception:
+        plugins.unregister_plugin(name)
+        raise
+    return name
 
 
 def refresh() -> None:
@@ -236,8 +270,13 @@ def get_handler(name: str) -> Any:
 
 
 def build_curve(name: str, params: dict[str, Any]) -> Curve:
-    """``get_curve(name)(**params)``, with errors that name the curve and its parameters."""
+    """``get_curve(name)(**params)``, with errors that name the curve and its parameters.
+
+    Parameters the factory lists in ``curve_params`` may hold plain-data curves
+    ``{"name": ..., "params": {...}}`` (or lists of them): they are built first, recursively.
+    """
     entry = curve_entry(name)
+    params = _build_children(name, getattr(entry.obj, "curve_params", ()), params)
     curve = entry.build("curve", params)
     if not isinstance(curve, Curve):
         raise TypeError(
@@ -251,6 +290,65 @@ def build_curve(name: str, params: dict[str, Any]) -> Curve:
         if not curve.name:
             curve._registered_as = name  # type: ignore[attr-defined]
     return curve
+
+
+def _build_children(name: str, curve_params: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with the plain-data curves of the parameters in ``curve_params`` built."""
+    if not curve_params:
+        return params
+    built = dict(params)
+    for param in curve_params:
+        value = params.get(param)
+        if isinstance(value, Mapping):
+            built[param] = _child_from_data(f"{name}.{param}", value)
+        elif isinstance(value, (list, tuple)):
+            built[param] = [
+                _child_from_data(f"{name}.{param}[{i}]", item)
+                if isinstance(item, Mapping)
+                else item
+                for i, item in enumerate(value)
+            ]
+    return built
+
+
+def curve_from_spec(spec: Mapping[str, Any]) -> Curve:
+    """The curve described by plain data ``{"name": registered_name, "params": {...}}``.
+
+    The inverse of :meth:`Curve.spec`: ``sa.curve_from_spec(curve.spec()) == curve``. Nested
+    plain-data curves (the children of ``join``, ``scaled``, ``multiplier``) are built too.
+
+    Example:
+        >>> import torch_schedule_anything as sa
+        >>> spec = {"name": "multiplier", "params": {"curve": {"name": "linear_warmup",
+        ...         "params": {"base_lr": 1.0, "warmup_steps": 4}}}}
+        >>> curve = sa.curve_from_spec(spec)
+        >>> curve.spec() == spec, curve(2)
+        (True, 0.5)
+    """
+    if not isinstance(spec, Mapping):
+        raise TypeError(
+            f"spec must be a mapping {{'name': <registered curve>, 'params': {{...}}}} "
+            f"(what curve.spec() returns), got {type(spec).__name__}"
+        )
+    return _child_from_data("spec", spec)
+
+
+def _child_from_data(where: str, data: Mapping[str, Any]) -> Curve:
+    """The curve described by ``{"name": registered_name, "params": {...}}``."""
+    if not isinstance(data.get("name"), str):
+        raise ValueError(
+            f"{where} must be a Curve or a mapping {{'name': <registered curve>, "
+            f"'params': {{...}}}}, got the mapping {dict(data)!r}"
+        )
+    unknown = sorted(set(data) - {"name", "params"})
+    if unknown:
+        raise ValueError(
+            f"{where} has the keys {unknown}; a plain-data curve has only 'name' and 'params'"
+        )
+    params = data.get("params") or {}
+    if not isinstance(params, Mapping):
+        raise TypeError(f"{where}['params'] must be a mapping, got {type(params).__name__}")
+    return build_curve(data["name"], dict(params))
 
 
 def _bound_arguments(factory: Any, params: dict[str, Any]) -> dict[str, Any]:

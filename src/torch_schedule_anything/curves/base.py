@@ -73,6 +73,10 @@ class Curve(abc.ABC):
     name: ClassVar[str] = ""
     #: The constructor arguments, in order; :meth:`params` reads them back.
     param_names: ClassVar[tuple[str, ...]] = ()
+    #: The parameters that hold curves (a curve or a list of curves). Built by name, as in
+    #: configs, they may be plain data ``{"name": ..., "params": {...}}``: the registry
+    #: builds those before calling the constructor (curves never import the registry).
+    curve_params: ClassVar[tuple[str, ...]] = ()
 
     @abc.abstractmethod
     def __call__(self, step: int) -> float:

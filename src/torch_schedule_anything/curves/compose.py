@@ -8,9 +8,11 @@ is stateless: resuming only restores the step.
 :class:`Scaled` multiplies a curve by a constant and makes it absolute, so a multiplier curve
 (the 13 of ``curves/spec.py``) can follow an absolute warmup in a :class:`Join`.
 
-Children are given as :class:`~torch_schedule_anything.curves.Curve` objects or, in configs
-and state dicts, as plain data ``{"name": registered_name, "params": {...}}`` (what
-``curve.spec()`` returns); a join's own :meth:`~Join.spec` is plain data too.
+Children are :class:`~torch_schedule_anything.curves.Curve` objects. In configs and through
+``sa.schedule(optimizer, "join", curves=[...])`` they may be plain data
+``{"name": registered_name, "params": {...}}`` (what ``curve.spec()`` returns): the registry
+builds the parameters a class lists in ``curve_params``. A join's own :meth:`~Join.spec` is plain
+data too.
 """
 
 from __future__ import annotations
@@ -28,28 +30,23 @@ __all__ = ["Join", "Multiplier", "Scaled", "after_warmup", "as_multiplier"]
 
 
 def _as_child(where: str, value: Any) -> Curve:
-    """A child curve from a Curve, a ``{"name", "params"}`` mapping or a plain callable."""
+    """A child curve from a Curve or a plain callable ``step -> value``."""
     if isinstance(value, Curve):
         return value
     if isinstance(value, Mapping):
-        if "name" not in value or not isinstance(value["name"], str):
-            raise ValueError(
-                f"{where} must be a Curve or a mapping {{'name': <registered curve>, "
-                f"'params': {{...}}}}, got the mapping {dict(value)!r}"
-            )
-        params = value.get("params") or {}
-        if not isinstance(params, Mapping):
-            raise TypeError(f"{where}['params'] must be a mapping, got {type(params).__name__}")
-        from ..registry import build_curve  # the registry imports curves: import it late
-
-        return build_curve(value["name"], dict(params))
+        # Plain data is built by the registry (a layer above the curves): sa.schedule(...),
+        # sa.schedule_from_config and sa.get_curve resolve {"name", "params"} children.
+        raise TypeError(
+            f"{where} is the plain-data curve {dict(value)!r}; build it with "
+            f"sa.curve_from_spec(...), or pass the mapping through sa.schedule(optimizer, "
+            f"name, ...) or a config, which build it"
+        )
     if isinstance(value, type) and issubclass(value, Curve):
         raise TypeError(f"{where} is the class {value.__name__}; pass an instance")
     if callable(value):
         return FunctionCurve(value)
     raise TypeError(
-        f"{where} must be a Curve, a mapping {{'name': ..., 'params': ...}} or a callable "
-        f"step -> value, got {type(value).__name__} {value!r}"
+        f"{where} must be a Curve or a callable step -> value, got {type(value).__name__} {value!r}"
     )
 
 
@@ -69,7 +66,8 @@ class Join(Curve):
     curve in :class:`Scaled` to join it after an absolute warmup.
 
     Args:
-        curves: two or more curves (``Curve`` objects or ``{"name", "params"}`` mappings).
+        curves: two or more ``Curve`` objects (``{"name", "params"}`` mappings through the
+            registry: ``sa.schedule``, configs).
         boundaries: ``len(curves) − 1`` strictly increasing steps >= 1.
 
     Raises:
@@ -86,6 +84,7 @@ class Join(Curve):
 
     name = "join"
     param_names = ("curves", "boundaries")
+    curve_params = ("curves",)
 
     children: tuple[Curve, ...]
     bounds: tuple[int, ...]
@@ -225,7 +224,7 @@ class Scaled(_OneChild, AbsoluteCurve):
     the optimizer, so it can follow an absolute warmup in a :class:`Join`.
 
     Args:
-        curve: a curve (or ``{"name", "params"}`` mapping).
+        curve: a curve (a ``{"name", "params"}`` mapping through the registry).
         scale: ``c``, a finite real.
 
     Example:
@@ -237,6 +236,7 @@ class Scaled(_OneChild, AbsoluteCurve):
 
     name = "scaled"
     param_names = ("curve", "scale")
+    curve_params = ("curve",)
 
     def __init__(self, curve: Any, scale: float) -> None:
         self._adopt(curve)
@@ -265,7 +265,8 @@ class Multiplier(_OneChild):
     at 1.0, and each group follows it from its own base.
 
     Args:
-        curve: a curve (or ``{"name", "params"}`` mapping); a multiplier curve is kept as is.
+        curve: a curve (a ``{"name", "params"}`` mapping through the registry); a multiplier
+            curve is kept as is.
 
     Example:
         >>> from torch_schedule_anything.curves import WarmupWithDecay
@@ -276,6 +277,7 @@ class Multiplier(_OneChild):
 
     name = "multiplier"
     param_names = ("curve",)
+    curve_params = ("curve",)
 
     def __init__(self, curve: Any) -> None:
         self._adopt(curve)
