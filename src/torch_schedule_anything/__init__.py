@@ -38,7 +38,7 @@ from .synchronizer import SynchronousSchedule
 
 # Everything below is imported on first access (PEP 562), so that ``import
 # torch_schedule_anything`` stays cheap on top of torch: the plugin system (pluggy), the
-# seed-003 bases, configs, sequences, handlers and framework helpers load when first used.
+# pytorch-accelerated-style bases, configs, sequences, handlers and framework helpers load when first used.
 _LAZY: dict[str, str] = {
     "CosineLrScheduler": "cosine_scheduler",
     "CurveScheduler": "bases",

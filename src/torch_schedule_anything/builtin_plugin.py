@@ -16,7 +16,7 @@ from .hookspecs import hookimpl
 @hookimpl
 def register_curves(register: Callable[[str, Callable[..., Any]], None]) -> None:
     """Register the 13 curves of ScheduleAnything 1.x under their function names, the warmup
-    and cyclical families of seed 002, and the compositions ``join``, ``scaled`` and
+    and cyclical families, and the compositions ``join``, ``scaled`` and
     ``multiplier``."""
     curve_classes: tuple[type[Curve], ...] = (
         *SPEC_CURVES,

@@ -1,4 +1,4 @@
-"""The demo training run (seed 002's ``scheduler.py``): see a schedule act on a real model.
+"""The demo training run (``tsa demo``): see a schedule act on a real model.
 
 :func:`run_demo` trains a small MLP on a seeded synthetic classification problem on the CPU,
 driving one optimizer key (``--target``: ``lr``, ``weight_decay``, ``momentum``, ``betas[0]``

@@ -35,7 +35,6 @@ from .param_groups import Slot, get_param_groups_regrouped_by_key
 
 __all__ = [
     "GroupHandler",
-    "HandlerFactory",
     "HandlerHandle",
     "ParameterHandler",
     "attach_handler",
@@ -60,16 +59,6 @@ class ParameterHandler(Protocol):
 
     def __call__(self, optimizer: Optimizer) -> None:
         """Act on ``optimizer``'s param groups before its step."""
-
-
-class HandlerFactory(Protocol):
-    """What a plugin registers: ``factory(**options)`` returns a :class:`ParameterHandler`.
-
-    A :class:`GroupHandler` subclass is the usual factory.
-    """
-
-    def __call__(self, **options: Any) -> ParameterHandler:
-        """Build a handler from its options."""
 
 
 def _missing_key_message(optimizer: Optimizer, key: str, who: str) -> str:

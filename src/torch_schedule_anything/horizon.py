@@ -2,7 +2,7 @@
 
 Every finite curve holds its final value after its ``horizon`` (``curve.horizon``), so stepping
 a schedule a few times too often is harmless. Stepping *far* past it usually means the schedule
-was sized for a shorter run (seed 004's "wrong step count" pitfall: ``total_steps`` given in
+was sized for a shorter run (the "wrong step count" pitfall: ``total_steps`` given in
 epochs while ``step()`` is called per batch, or a forgotten multiplication by the number of
 epochs). For curves whose horizon means "the end of training" (they set the class attribute
 ``horizon_is_training_end = True``: ``WarmupWithDecay``, ``OneCycleLR``, ``OneCycleMomentum``

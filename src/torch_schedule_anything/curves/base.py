@@ -11,7 +11,8 @@ Two kinds exist, and the kind is a property of the curve, not of the caller:
   when the schedule was attached (PyTorch's ``base_lr`` convention). One curve drives
   groups with different base values.
 * **absolute** curves (``absolute = True``): the schedule writes ``value_g(t) = λ(t)``
-  in every group, whatever the group held before (seed 002's ``get_lr(step)`` style).
+  in every group, whatever the group held before (the ``lr = curve.get_lr(step)`` style of
+  standalone warmup and cyclical LR code).
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ class Curve(abc.ABC):
         return {"name": name, "params": self.params()}
 
     def get_lr(self, step: int) -> float:
-        """The value at ``step`` (seed 002's spelling of :meth:`__call__`)."""
+        """The value at ``step`` (the ``get_lr(step)`` spelling of :meth:`__call__`)."""
         return self(check_step(step))
 
     def __repr__(self) -> str:
