@@ -24,6 +24,13 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+@nox.session(default=False)
+def quick(session: nox.Session) -> None:
+    """The inner loop: every test not marked slow (``pytest -m "not slow"``), about a minute."""
+    _install_project(session)
+    session.run("pytest", "-m", "not slow", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff: lint and formatting."""

@@ -22,6 +22,8 @@ from torch._dynamo.utils import counters
 
 import torch_schedule_anything as sa
 
+pytestmark = pytest.mark.slow  # compiles with torch.compile (dynamo and inductor)
+
 STEPS = 100
 
 

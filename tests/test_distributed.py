@@ -28,9 +28,13 @@ STEPS = 12
 SAVE_AT = 5
 KEYS = ("lr", "weight_decay", "momentum")
 
-pytestmark = pytest.mark.skipif(
-    not dist.is_available() or not dist.is_gloo_available(), reason="needs torch.distributed gloo"
-)
+pytestmark = [
+    pytest.mark.slow,  # spawns two processes
+    pytest.mark.skipif(
+        not dist.is_available() or not dist.is_gloo_available(),
+        reason="needs torch.distributed gloo",
+    ),
+]
 
 
 def _build(rank: int) -> tuple[torch.nn.Module, torch.optim.Optimizer, sa.SynchronousSchedule]:

@@ -40,9 +40,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("hookspecs, plugins, registry", ("hookspecs", "builtin_plugin", "plugins", "registry")),
     (
         "config, handlers, integrations, compat",
-        ("config", "handlers", "integrations", "compat", "compat.*", "range_test"),
+        ("config", "handlers", "integrations", "compat", "compat.*"),
     ),
-    ("simulate, plot, demo, cli", ("simulate", "plot", "demo", "cli", "__main__")),
+    (
+        "simulate, plot, range test, demo, cli",
+        ("simulate", "plot", "range_test", "demo", "cli", "__main__"),
+    ),
 )
 
 

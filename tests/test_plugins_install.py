@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # pip-installs the example plugins into a fresh environment
+
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = {
     "tsa-curve-pack": ROOT / "plugins" / "tsa-curve-pack",
