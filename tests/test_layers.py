@@ -98,7 +98,9 @@ def imports_of(module: str, path: Path, known: set[str]) -> Iterator[tuple[str, 
 def graph() -> dict[str, list[tuple[str, int]]]:
     found = modules()
     known = set(found)
-    return {m: [(t, line) for t, line in imports_of(m, p, known) if t != m] for m, p in found.items()}
+    return {
+        m: [(t, line) for t, line in imports_of(m, p, known) if t != m] for m, p in found.items()
+    }
 
 
 def test_every_module_has_a_layer() -> None:

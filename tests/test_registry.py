@@ -42,7 +42,7 @@ def test_curve_from_spec_inverts_spec_through_nested_children() -> None:
     decay = sa.curves.Scaled(sa.curves.LinearScheduleWithWarmup(1.0, 0.0, 0, 5), 1.0)
     curve = Multiplier(sa.curves.Join([LinearWarmup(1.0, 3), decay], [3]))
     assert sa.curve_from_spec(curve.spec()) == curve
-    with pytest.raises(TypeError, match="what curve.spec\\(\\) returns"):
+    with pytest.raises(TypeError, match=r"what curve\.spec\(\) returns"):
         sa.curve_from_spec([("name", "x")])  # type: ignore[arg-type]
 
 
