@@ -40,6 +40,7 @@ from .synchronizer import SynchronousSchedule
 # torch_schedule_anything`` stays cheap on top of torch: the plugin system (pluggy), the
 # pytorch-accelerated-style bases, configs, sequences, handlers and framework helpers load when first used.
 _LAZY: dict[str, str] = {
+    "CooldownSchedule": "cooldown",
     "CosineLrScheduler": "cosine_scheduler",
     "CurveScheduler": "bases",
     "GroupHandler": "handlers",
@@ -51,6 +52,7 @@ _LAZY: dict[str, str] = {
     "StatefulSchedulerBase": "bases",
     "accelerate_steps_per_update": "integrations",
     "attach_handler": "handlers",
+    "cooldown": "cooldown",
     "curve_from_spec": "registry",
     "get_curve": "registry",
     "get_handler": "registry",
@@ -60,6 +62,7 @@ _LAZY: dict[str, str] = {
     "list_handlers": "registry",
     "list_plugins": "plugins",
     "register_plugin": "registry",
+    "resume_extended": "cooldown",
     "schedule_from_config": "config",
     "sequential": "sequence",
     "unregister_plugin": "plugins",
@@ -69,6 +72,7 @@ _LAZY: dict[str, str] = {
 if TYPE_CHECKING:
     from .bases import CurveScheduler, SchedulerBase, StatefulSchedulerBase
     from .config import schedule_from_config
+    from .cooldown import CooldownSchedule, cooldown, resume_extended
     from .cosine_scheduler import CosineLrScheduler
     from .handlers import GroupHandler, HandlerHandle, ParameterHandler, attach_handler
     from .hookspecs import hookimpl
@@ -89,6 +93,7 @@ __version__ = "2.1.0"
 __all__ = [
     "AbsoluteCurve",
     "AdaptedSchedule",
+    "CooldownSchedule",
     "CosineLrScheduler",
     "Curve",
     "CurveSchedule",
@@ -108,6 +113,7 @@ __all__ = [
     "arbitrary_schedule_factory",
     "attach_handler",
     "constant_schedule",
+    "cooldown",
     "constant_with_inverse_warmup",
     "constant_with_warmup",
     "cosine_annealing_with_inverse_warmup",
@@ -130,6 +136,7 @@ __all__ = [
     "quadratic_schedule_with_warmup",
     "rebase",
     "register_plugin",
+    "resume_extended",
     "schedule",
     "schedule_from_config",
     "sequential",

@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+import re
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import torch
@@ -17,6 +19,7 @@ import torch
 __all__ = [
     "check_boundaries",
     "check_choice",
+    "check_duration",
     "check_finite",
     "check_positive",
     "check_real",
@@ -84,6 +87,13 @@ def check_step_count(name: str, value: Any, *, minimum: int = 0) -> int:
     """
     if isinstance(value, bool):
         raise TypeError(f"{name} must be an integer number of steps, got the bool {value!r}")
+    if isinstance(value, str) and _PERCENT.match(value):
+        raise ValueError(
+            f"{name}={value!r} is a percentage, but {name} takes a whole number of steps here: "
+            f"there is no total length to take a percentage of. Percentages are accepted only "
+            f"for lengths inside a schedule of known length (e.g. num_warmup_steps='5%' of "
+            f"num_training_steps, warmup_steps='5%' of total_steps); give {name} in steps"
+        )
     if isinstance(value, torch.Tensor):
         value = _tensor_item(name, value)
     if isinstance(value, float) or (
@@ -103,6 +113,58 @@ def check_step_count(name: str, value: Any, *, minimum: int = 0) -> int:
     if out < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {out}")
     return out
+
+
+#: A percentage: digits, an optional decimal part, then ``%`` (``"5%"``, ``"12.5%"``).
+_PERCENT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
+
+
+def check_duration(name: str, value: Any, *, total: int, total_name: str) -> int:
+    """Return a length inside a schedule of ``total`` steps as a whole number of steps.
+
+    ``value`` is either a number of steps (anything :func:`check_step_count` accepts) or a
+    **percentage string** of ``total``: ``"5%"``, ``"12.5%"``, from ``"0%"`` to ``"100%"``.
+    A percentage resolves once, at construction, to ``⌈total × percent / 100⌉`` computed in
+    exact rational arithmetic (no float rounding: ``"7%"`` of 100 is 7, where
+    ``math.ceil(100 * 0.07)`` is 8), so any non-zero
+    percentage gives at least one step and ``"100%"`` gives ``total``. The result is what the
+    curve records (its parameters and state dicts hold ints, never the string).
+
+    A bare float such as ``0.05`` is **not** a fraction: a length is counted in steps, and
+    ``0.05`` is rejected as a fractional number of steps (the message suggests ``"5%"``).
+
+    Example:
+        >>> check_duration("num_warmup_steps", "5%", total=1000, total_name="num_training_steps")
+        50
+        >>> check_duration("num_warmup_steps", "1%", total=150, total_name="num_training_steps")
+        2
+    """
+    if isinstance(value, str):
+        match = _PERCENT.match(value)
+        if match is None:
+            raise TypeError(
+                f"{name} must be a whole number of steps or a percentage of {total_name} "
+                f"such as '5%', got the string {value!r}"
+            )
+        percent = Fraction(match.group(1))
+        if percent > 100:
+            raise ValueError(
+                f"{name}={value!r} is more than 100% of {total_name} ({total}); a part of "
+                f"the schedule cannot be longer than the schedule. Use a percentage <= 100%"
+            )
+        return math.ceil(total * percent / 100)
+    if isinstance(value, float) and math.isfinite(value) and value != int(value):
+        raise ValueError(
+            f"{name} must be a whole number of steps, got {value!r}. For a fraction of "
+            f"{total_name} ({total}) write a percentage string: {name}="
+            f"'{_percent_text(value)}'"
+        )
+    return check_step_count(name, value)
+
+
+def _percent_text(value: float) -> str:
+    """``0.05`` as ``"5%"`` (for the hint in a message)."""
+    return f"{value * 100:.6g}%"
 
 
 def check_step(step: Any) -> int:

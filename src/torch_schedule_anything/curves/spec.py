@@ -22,6 +22,14 @@ The cosine here is the **quarter-wave** ``A + (W − A)·cos(π/2 · p)`` of 1.x
 
 Unlike 1.x, every curve **holds λ(M) = A for t > M** (1.x went negative or complex there),
 ``M == L`` never divides by zero, and bad arguments raise at construction.
+
+**Durations as percentages.** Where a curve has ``num_training_steps``, ``num_warmup_steps``
+may be a percentage string of it, ``"5%"`` or ``"12.5%"``, resolved once at construction to
+``L = ⌈M × percent / 100⌉`` steps in exact arithmetic (so ``"10%"`` of 1000 is 100 and any
+non-zero percentage is at least one step); the curve records the whole number ``L``. A bare
+float such as ``0.05`` is not a fraction (it is rejected as a fractional step count). The
+constant curves have no ``num_training_steps``, so a percentage warmup is an error there.
+See ``documentation/durations.md``.
 """
 
 from __future__ import annotations
@@ -31,7 +39,13 @@ from typing import Any, ClassVar
 
 import torch
 
-from .._validation import check_finite, check_positive, check_real, check_step_count
+from .._validation import (
+    check_duration,
+    check_finite,
+    check_positive,
+    check_real,
+    check_step_count,
+)
 from .base import Curve, StepsLike, as_steps
 
 __all__ = [
@@ -52,6 +66,9 @@ __all__ = [
 ]
 
 _HALF_PI = math.pi / 2
+
+#: Passed as ``num_training_steps`` by the constant curves: no anneal phase, ``M = L``.
+_NO_ANNEAL: Any = object()
 
 
 class _WarmupThenAnneal(Curve):
@@ -84,8 +101,17 @@ class _WarmupThenAnneal(Curve):
     ) -> None:
         self.warmup_to_value = check_real("warmup_to_value", warmup_to_value)
         self.anneal_to_value = check_real("anneal_to_value", anneal_to_value)
-        self.num_warmup_steps = check_step_count("num_warmup_steps", num_warmup_steps)
-        self.num_training_steps = check_step_count("num_training_steps", num_training_steps)
+        if num_training_steps is _NO_ANNEAL:  # the horizon is the end of warmup (M = L)
+            self.num_warmup_steps = check_step_count("num_warmup_steps", num_warmup_steps)
+            self.num_training_steps = self.num_warmup_steps
+        else:
+            self.num_training_steps = check_step_count("num_training_steps", num_training_steps)
+            self.num_warmup_steps = check_duration(
+                "num_warmup_steps",
+                num_warmup_steps,
+                total=self.num_training_steps,
+                total_name="num_training_steps",
+            )
         if self.num_warmup_steps > self.num_training_steps:
             raise ValueError(
                 f"num_warmup_steps ({self.num_warmup_steps}) must be <= num_training_steps "
@@ -170,7 +196,7 @@ class CosineAnnealingWithWarmup(_WarmupThenAnneal):
     Args:
         warmup_to_value: ``W``, the multiplier reached at the end of warmup.
         anneal_to_value: ``A``, the multiplier held from step ``M`` on.
-        num_warmup_steps: ``L >= 0``.
+        num_warmup_steps: ``L >= 0``, or a percentage of ``M`` such as ``"5%"``.
         num_training_steps: ``M >= L``.
 
     Example:
@@ -186,7 +212,7 @@ class CosineAnnealingWithWarmup(_WarmupThenAnneal):
         self,
         warmup_to_value: float,
         anneal_to_value: float,
-        num_warmup_steps: int,
+        num_warmup_steps: int | str,
         num_training_steps: int,
     ) -> None:
         self._setup(warmup_to_value, anneal_to_value, num_warmup_steps, num_training_steps)
@@ -221,7 +247,7 @@ class CosineAnnealingWithInverseWarmup(_WarmupThenAnneal):
         self,
         warmup_to_value: float,
         anneal_to_value: float,
-        num_warmup_steps: int,
+        num_warmup_steps: int | str,
         num_training_steps: int,
         warmup_multiplier: float = 20.0,
     ) -> None:
@@ -261,7 +287,7 @@ class PolynomialScheduleWithWarmup(_WarmupThenAnneal):
         self,
         warmup_to_value: float,
         anneal_to_value: float,
-        num_warmup_steps: int,
+        num_warmup_steps: int | str,
         num_training_steps: int,
         polynomial_exponent: float = 2.0,
     ) -> None:
@@ -303,7 +329,7 @@ class PolynomialScheduleWithInverseWarmup(_WarmupThenAnneal):
         self,
         warmup_to_value: float,
         anneal_to_value: float,
-        num_warmup_steps: int,
+        num_warmup_steps: int | str,
         num_training_steps: int,
         polynomial_exponent: float = 2.0,
         warmup_multiplier: float = 20.0,
@@ -328,7 +354,7 @@ class _FixedExponentWithWarmup(_WarmupThenAnneal):
         self,
         warmup_to_value: float,
         anneal_to_value: float,
-        num_warmup_steps: int,
+        num_warmup_steps: int | str,
         num_training_steps: int,
     ) -> None:
         self._setup(warmup_to_value, anneal_to_value, num_warmup_steps, num_training_steps)
@@ -351,7 +377,7 @@ class _FixedExponentWithInverseWarmup(_WarmupThenAnneal):
         self,
         warmup_to_value: float,
         anneal_to_value: float,
-        num_warmup_steps: int,
+        num_warmup_steps: int | str,
         num_training_steps: int,
         warmup_multiplier: float = 20.0,
     ) -> None:
@@ -457,7 +483,7 @@ class ConstantWithWarmup(_WarmupThenAnneal):
 
     def __init__(self, warmup_to_value: float, num_warmup_steps: int) -> None:
         # No anneal phase: the horizon is the end of warmup (M = L).
-        self._setup(warmup_to_value, warmup_to_value, num_warmup_steps, num_warmup_steps)
+        self._setup(warmup_to_value, warmup_to_value, num_warmup_steps, _NO_ANNEAL)
 
 
 class ConstantWithInverseWarmup(_WarmupThenAnneal):
@@ -481,7 +507,7 @@ class ConstantWithInverseWarmup(_WarmupThenAnneal):
             warmup_to_value,
             warmup_to_value,
             num_warmup_steps,
-            num_warmup_steps,  # no anneal phase: the horizon is the end of warmup (M = L)
+            _NO_ANNEAL,  # no anneal phase: the horizon is the end of warmup (M = L)
             warmup_multiplier=warmup_multiplier,
         )
 

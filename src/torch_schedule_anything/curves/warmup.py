@@ -16,6 +16,9 @@ Symbols used in every docstring below:
 ``p``  ``(t − L) / (M − L)``, the progress of the decay (1 when ``M == L``)
 =====  =====================================================================
 
+``warmup_steps`` of :class:`WarmupWithDecay` may be a percentage of ``total_steps``
+(``"5%"``); the plain warmups have no total length, so there it is a number of steps.
+
 Every curve holds its final value past its ``horizon`` (``L`` for the warmups, ``M`` for
 :class:`WarmupWithDecay`).
 
@@ -32,7 +35,13 @@ from typing import ClassVar
 
 import torch
 
-from .._validation import check_finite, check_positive, check_real, check_step_count
+from .._validation import (
+    check_duration,
+    check_finite,
+    check_positive,
+    check_real,
+    check_step_count,
+)
 from .base import AbsoluteCurve, StepsLike, as_steps
 
 __all__ = [
@@ -188,7 +197,8 @@ class WarmupWithDecay(AbsoluteCurve):
 
     Args:
         base_lr: ``B``, the peak, reached at step ``L``.
-        warmup_steps: ``L >= 0``.
+        warmup_steps: ``L >= 0``, or a percentage of ``M`` such as ``"5%"`` (resolved to
+            ``⌈M × percent / 100⌉`` steps; see ``documentation/durations.md``).
         total_steps: ``M >= L``, the step at which the decay reaches ``m``.
         min_lr: ``m`` (default 0), the floor held from step ``M`` on.
 
@@ -207,11 +217,13 @@ class WarmupWithDecay(AbsoluteCurve):
     horizon_is_training_end: ClassVar[bool] = True
 
     def __init__(
-        self, base_lr: float, warmup_steps: int, total_steps: int, min_lr: float = 0.0
+        self, base_lr: float, warmup_steps: int | str, total_steps: int, min_lr: float = 0.0
     ) -> None:
         self.base_lr = check_real("base_lr", base_lr)
-        self.warmup_steps = check_step_count("warmup_steps", warmup_steps)
         self.total_steps = check_step_count("total_steps", total_steps)
+        self.warmup_steps = check_duration(
+            "warmup_steps", warmup_steps, total=self.total_steps, total_name="total_steps"
+        )
         self.min_lr = check_real("min_lr", min_lr)
         _check_warmup_product(self.base_lr, self.warmup_steps)
         check_finite("base_lr − min_lr", self.base_lr - self.min_lr, "Use smaller values.")
