@@ -113,13 +113,15 @@ def test_milestone_example_halves_lr_at_each_epoch_milestone() -> None:
         opt.step()
         scheduler.step()
         seen[n] = lrs(opt)
-    assert seen[199] == [0.1, 0.01]
-    assert seen[200] == [0.1 * 0.5, 0.01 * 0.5]
-    assert seen[399] == seen[200]
-    assert seen[400] == [0.1 * 0.5 * 0.5, 0.01 * 0.5 * 0.5]
-    assert seen[500] == [0.1 * 0.5**3, 0.01 * 0.5**3]
-    assert seen[600] == seen[500]
+    # the n-th step() passes n - 1 (pytorch-accelerated's timing): milestone m shows at m + 1
+    assert seen[200] == [0.1, 0.01]
+    assert seen[201] == [0.1 * 0.5, 0.01 * 0.5]
+    assert seen[400] == seen[201]
+    assert seen[401] == [0.1 * 0.5 * 0.5, 0.01 * 0.5 * 0.5]
+    assert seen[501] == [0.1 * 0.5**3, 0.01 * 0.5**3]
+    assert seen[600] == seen[501]
     assert scheduler.last_epoch == 600
+    assert scheduler._num_updates == scheduler.get_current_step() == 599
     assert scheduler.get_last_lr() == seen[600]
 
 
@@ -132,9 +134,9 @@ def test_step_wd_example_grows_weight_decay_every_n_steps() -> None:
     for _ in range(7):
         scheduler.step()
         wd.append(lrs(opt, "weight_decay"))
-    assert wd[0] == wd[1] == wd[2] == [0.01, 0.1]
-    assert wd[3] == wd[5] == [0.02, 0.2]
-    assert wd[6] == wd[7] == [0.04, 0.4]
+    assert wd[0] == wd[1] == wd[2] == wd[3] == [0.01, 0.1]
+    assert wd[4] == wd[6] == [0.02, 0.2]
+    assert wd[7] == [0.04, 0.4]
     assert lrs(opt) == [0.1, 0.01]  # lr untouched
     assert scheduler.get_last_lr() == [0.04, 0.4]  # the values of ITS field
 
@@ -154,12 +156,39 @@ def test_is_a_real_lr_scheduler_and_leaves_optimizer_step_alone() -> None:
     assert (scheduler.last_epoch, scheduler._step_count) == (1, 2)
 
 
-def test_step_zero_is_applied_after_the_subclass_init() -> None:
+def test_construction_records_and_writes_the_bases_not_step_zero() -> None:
     opt = sgd()
     scheduler = Reciprocal(opt, scale=0.5)  # scale is set after super().__init__
-    assert lrs(opt) == [0.5, 0.5]
-    assert scheduler.get_last_lr() == [0.5, 0.5]
+    assert lrs(opt) == [0.1, 0.01]  # get_updated_values(0) is not written
+    assert [g["initial_lr"] for g in opt.param_groups] == [0.1, 0.01]
+    assert scheduler.get_last_lr() == [0.1, 0.01]
     assert scheduler.base_lrs == [0.1, 0.01] == scheduler.base_lr_values
+
+
+def test_a_recorded_base_is_used_and_written_back() -> None:
+    """As in pytorch-accelerated: an existing ``initial_<field>`` is the base, and the
+    construction writes it into the group."""
+    opt = sgd()
+    opt.param_groups[0]["initial_lr"] = 0.3
+    Reciprocal(opt)
+    assert lrs(opt) == [0.3, 0.01]
+
+
+def test_signatures_are_the_subclass_own() -> None:
+    import inspect
+
+    assert list(inspect.signature(Reciprocal).parameters) == ["optimizer", "scale", "kw"]
+    assert list(inspect.signature(MilestoneLrScheduler).parameters) == [
+        "optimizer",
+        "gamma",
+        "epoch_milestones",
+        "num_steps_per_epoch",
+    ]
+    assert list(inspect.signature(SchedulerBase).parameters) == [
+        "optimizer",
+        "param_group_field",
+    ]
+    assert "total_num_epochs" in inspect.signature(sa.CosineLrScheduler).parameters
 
 
 def test_stateless_takes_the_count_and_refuses_plain_step() -> None:
@@ -174,24 +203,45 @@ def test_stateless_takes_the_count_and_refuses_plain_step() -> None:
         scheduler.step()
     with pytest.raises(ValueError, match="step must be >= 0"):
         scheduler.step_update(-1)
+    with pytest.raises(ValueError, match="TrainerWithTimmScheduler"):
+        scheduler.step(2)  # the count would go back from 9: refused, nothing written
+    assert (lrs(opt), scheduler.last_epoch) == ([0.1, 0.1], 9)
 
 
 def test_stateful_counts_and_step_update_sets_the_count() -> None:
     opt = sgd()
     scheduler = Returns(opt, lambda n: 1.0 / (1 + n))
+    assert (scheduler._num_updates, scheduler.last_epoch) == (-1, 0)
     for _ in range(3):
         scheduler.step()
-    assert lrs(opt) == [0.25, 0.25]
+    assert lrs(opt) == [1 / 3, 1 / 3]  # the third step() passes 2
+    assert (scheduler._num_updates, scheduler.last_epoch) == (2, 3)
     scheduler.step_update(9)
     assert lrs(opt) == [0.1, 0.1]
     scheduler.step()
-    assert scheduler.last_epoch == 10
+    assert (scheduler._num_updates, scheduler.last_epoch) == (10, 11)
     assert lrs(opt) == [1 / 11, 1 / 11]
+    scheduler.step(15)  # where 15 calls of step() lead: get_updated_values(14)
+    assert (lrs(opt), scheduler.get_current_step()) == ([1 / 15, 1 / 15], 14)
+    with pytest.raises(ValueError, match="would move the count back"):
+        scheduler.step(3)
+
+
+def test_num_updates_is_assignable_as_in_pytorch_accelerated() -> None:
+    """Ported subclasses restore their count by assigning ``_num_updates`` (or through
+    ``__dict__``); the next step() continues from it."""
+    scheduler = Returns(sgd(), lambda n: 1.0 / (1 + n))
+    scheduler._num_updates = 4
+    scheduler.step()
+    assert scheduler.get_last_lr() == [1 / 6, 1 / 6]
+    scheduler.__dict__.update({"_num_updates": 0})
+    scheduler.step()
+    assert scheduler.get_last_lr() == [0.5, 0.5] and scheduler.last_epoch == 2
 
 
 def test_none_means_no_change() -> None:
     opt = sgd()
-    scheduler = Returns(opt, lambda n: 0.5 if n == 2 else None)
+    scheduler = Returns(opt, lambda n: 0.5 if n == 1 else None)
     assert lrs(opt) == [0.1, 0.01]
     scheduler.step()
     assert lrs(opt) == [0.1, 0.01]
@@ -205,6 +255,7 @@ def test_none_means_no_change() -> None:
 def test_single_value_is_broadcast_and_lists_are_per_group() -> None:
     opt = sgd()
     scheduler = Returns(opt, lambda n: 0.3 if n == 1 else [0.4, 0.04])
+    scheduler.step()
     assert lrs(opt) == [0.4, 0.04]
     scheduler.step()
     assert lrs(opt) == [0.3, 0.3]
@@ -214,7 +265,7 @@ def test_single_value_is_broadcast_and_lists_are_per_group() -> None:
 
 def test_numbers_of_any_kind_are_written_as_floats() -> None:
     opt = sgd()
-    Returns(opt, lambda n: (torch.tensor(0.5), 1))
+    Returns(opt, lambda n: (torch.tensor(0.5), 1)).step()
     assert lrs(opt) == [0.5, 1.0]
     assert all(type(g["lr"]) is float for g in opt.param_groups)
 
@@ -236,8 +287,11 @@ def test_numbers_of_any_kind_are_written_as_floats() -> None:
 def test_bad_return_values_fail_with_a_clear_message(
     returned: Any, error: type[Exception], match: str
 ) -> None:
+    opt = sgd()
+    scheduler = Returns(opt, lambda n: returned)
     with pytest.raises(error, match=match):
-        Returns(sgd(), lambda n: returned)
+        scheduler.step()
+    assert lrs(opt) == [0.1, 0.01] and scheduler.get_current_step() == -1
 
 
 def test_tensor_values_are_filled_in_place() -> None:
@@ -248,7 +302,7 @@ def test_tensor_values_are_filled_in_place() -> None:
     for _ in range(3):
         scheduler.step()
     assert opt.param_groups[0]["lr"] is tensor
-    assert float(tensor) == pytest.approx(0.025)
+    assert float(tensor) == pytest.approx(0.1 / 3)
     assert isinstance(opt.param_groups[0]["initial_lr"], torch.Tensor)
     assert opt.param_groups[0]["initial_lr"] is not tensor
 
@@ -256,9 +310,9 @@ def test_tensor_values_are_filled_in_place() -> None:
 def test_tuple_element_betas0() -> None:
     opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(2))], betas=(0.9, 0.999))
     scheduler = Returns(opt, lambda n: 0.5 + 0.1 * n, field="betas[0]")
-    assert opt.param_groups[0]["betas"] == (0.5, 0.999)
-    scheduler.step()
-    scheduler.step()
+    assert opt.param_groups[0]["betas"] == (0.9, 0.999)
+    for _ in range(3):
+        scheduler.step()
     assert opt.param_groups[0]["betas"] == (0.5 + 0.1 * 2, 0.999)
     assert scheduler.current_values() == [0.5 + 0.1 * 2]
     assert scheduler.base_lrs == [0.9]
@@ -281,6 +335,8 @@ def test_a_ported_pytorch_accelerated_subclass_runs() -> None:
     scheduler = HalfThenBase(opt)
     assert lrs(opt) == [0.5, 0.5]
     scheduler.step()
+    scheduler.step()
+    assert lrs(opt) == [0.5, 0.5]
     scheduler.step()
     assert lrs(opt) == [0.1, 0.01]
 
@@ -308,7 +364,7 @@ def test_a_subclass_that_forgets_super_init_is_told_so() -> None:
             return None
 
     with pytest.raises(TypeError, match=r"must call super\(\).__init__"):
-        Forgetful(sgd())
+        Forgetful(sgd()).step()
 
 
 def test_groups_added_later_are_reported() -> None:
@@ -378,8 +434,8 @@ def test_strict_false_loads_another_class() -> None:
     milestone = MilestoneLrScheduler(sgd())
     milestone.step_update(7)
     other = Returns(sgd(), lambda n: None)
-    other.load_state_dict({**milestone.state_dict(), "attributes": {}}, strict=False)
-    assert other.last_epoch == 7
+    other.load_state_dict(milestone.state_dict(), strict=False)  # attributes are not restored
+    assert other.last_epoch == 8 and other.get_current_step() == 7
 
 
 def run_milestone(
@@ -453,7 +509,7 @@ def test_synchronous_schedule_names_them_by_field_and_saves_them() -> None:
     assert sync.schedule_names == ["weight_decay", "lr"]
     for _ in range(2):
         sync.step()
-    assert sync.get_last_schedule("weight_decay") == [0.02, 0.02]
+    assert sync.get_last_schedule("weight_decay") == [0.01, 0.01]  # n = 2 comes at step 3
     assert sync.get_last_lr() == pytest.approx([0.05, 0.005])
     state = roundtrip(sync.state_dict())
 
@@ -469,7 +525,7 @@ def test_synchronous_schedule_names_them_by_field_and_saves_them() -> None:
         sync.step()
         sync2.step()
     assert lrs(opt2) == lrs(opt)
-    assert lrs(opt2, "weight_decay") == lrs(opt, "weight_decay") == [0.04, 0.04]
+    assert lrs(opt2, "weight_decay") == lrs(opt, "weight_decay") == [0.02, 0.02]
     assert sync2.last_epoch == sync.last_epoch == 4
 
 
@@ -542,11 +598,11 @@ def test_curve_scheduler_state_dict_records_the_curve() -> None:
 
 
 def test_a_failing_get_updated_values_leaves_the_count_alone() -> None:
-    scheduler = Returns(sgd(), lambda n: [0.1] if n == 2 else None)
+    scheduler = Returns(sgd(), lambda n: [0.1] if n == 1 else None)
     scheduler.step()
     with pytest.raises(ValueError, match="returned 1 values"):
         scheduler.step()
-    assert (scheduler.last_epoch, scheduler._step_count) == (1, 2)
+    assert (scheduler.last_epoch, scheduler._num_updates, scheduler._step_count) == (1, 0, 2)
 
 
 def test_deepcopy_keeps_a_working_scheduler() -> None:
@@ -557,7 +613,7 @@ def test_deepcopy_keeps_a_working_scheduler() -> None:
     clone = copy.deepcopy(scheduler)
     clone.step_update(1)
     assert lrs(clone.optimizer) == [0.25, 0.25]
-    assert lrs(opt) == [0.5, 0.5]
+    assert lrs(opt) == [0.1, 0.01]
 
 
 def test_the_seed_example_on_a_tensor_lr_fills_it_in_place() -> None:

@@ -106,13 +106,17 @@ def test_the_13_functions_are_public() -> None:
 
 @pytest.mark.parametrize("name", sorted(SIGNATURES))
 def test_signature_is_exactly_the_1x_one(name: str) -> None:
-    params = list(inspect.signature(getattr(sa, name)).parameters.values())
+    # The 1.x parameters, in their 1.x positions; 2.x adds only the keyword-only ``groups``.
+    every = list(inspect.signature(getattr(sa, name)).parameters.values())
+    params = [p for p in every if p.kind is not inspect.Parameter.KEYWORD_ONLY]
     assert params[0].name == "optimizer"
     got = [
         (p.name, None if p.default is inspect.Parameter.empty else p.default) for p in params[1:]
     ]
     assert got == SIGNATURES[name]
     assert all(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in params)
+    keyword_only = [(p.name, p.default) for p in every if p not in params]
+    assert keyword_only == [("groups", None)]
 
 
 @pytest.mark.parametrize("name", sorted(POSITIONAL))

@@ -528,3 +528,88 @@ def test_help_and_version_do_not_import_torch() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# -- tsa find: a range test on the demo's model -------------------------------------------
+
+
+def test_find_prints_the_suggestion_and_rule_and_writes_the_plot(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out_png = tmp_path / "wd.png"
+    argv = ["find", "--target", "weight_decay", "--steps", "30", "-o", str(out_png)]
+    code, out, err = _main(argv, capsys)
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].startswith("suggested weight_decay: ") and "30 of 30 steps" in lines[0]
+    assert lines[1].startswith("rule: steepest descent of the smoothed loss")
+    assert lines[2] == f"wrote {out_png}"
+    image = matplotlib.image.imread(out_png)
+    assert image.shape[0] > 100 and image.shape[1] > 100
+
+
+def test_find_matches_the_library_on_the_demo_setup(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The printed suggestion is range_test's on the demo's model, data and optimizer."""
+    import torch
+    from torch import nn
+
+    import torch_schedule_anything as sa
+    from torch_schedule_anything.demo import DemoConfig, demo_setup
+
+    code, out, _ = _main(["find", "--optimizer", "adamw", "--steps", "40", "--no-plot"], capsys)
+    assert code == 0
+    config = DemoConfig(optimizer="adamw")
+    threads = torch.get_num_threads()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        torch.set_num_threads(1)
+        try:
+            model, optimizer, x, y = demo_setup(config)
+            order = torch.randperm(len(x), generator=torch.Generator().manual_seed(0))
+            batches = [(x[order[i : i + 64]], y[order[i : i + 64]]) for i in range(0, len(x), 64)]
+            result = sa.range_test(
+                model,
+                optimizer,
+                lambda m, b: nn.functional.cross_entropy(m(b[0]), b[1]),
+                batches,
+                "lr",
+                num_steps=40,
+            )
+        finally:
+            torch.set_num_threads(threads)
+    assert out.splitlines()[0].startswith(f"suggested lr: {result.suggestion:.4g} ")
+    assert out.splitlines()[1] == f"rule: {result.rule}"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--target", "wd"], ["--target:", "did you mean 'weight_decay'?"]),
+        (["--target", "betas[0]"], ["--target:", "--optimizer adamw has betas[0]"]),
+        (["--start", "0"], ["--start:", "must be > 0 for mode='exp'"]),
+        (["--start", "1", "--end", "0.5"], ["--start:", "must be < end_value"]),
+        (["--steps", "1"], ["--steps:", "num_steps must be >= 2"]),
+        (["--steps", "x"], ["argument --steps: invalid int value"]),
+        (["--mode", "cubic"], ["argument --mode: invalid choice"]),
+        (["--target", "betas[0]", "--optimizer", "adamw", "--end", "2"], ["--end:", "[0.0, 1.0)"]),
+        (["--lr", "-1"], ["--lr:", "must be > 0"]),
+    ],
+)
+def test_find_usage_errors_are_one_line_exit_2(
+    args: list[str], expected: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = _main(["find", *args, "-o", str(tmp_path / "x.png")], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("tsa find: error: ")
+    for part in expected:
+        assert part in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_find_help_as_a_subprocess(tmp_path: Path) -> None:
+    done = _subprocess(["find", "--help"], tmp_path)
+    assert done.returncode == 0
+    for flag in ("--target", "--start", "--end", "--steps", "--mode", "--output"):
+        assert flag in done.stdout

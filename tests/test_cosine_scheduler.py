@@ -1,7 +1,10 @@
-"""CosineLrScheduler: formula at the boundaries, options, any field, resume, bad arguments."""
+"""CosineLrScheduler and WSDLrScheduler: pytorch-accelerated's formulas and timing at the
+boundaries, options, any field, resume, bad arguments (parity with the real package: compat/)."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import io
 import itertools
 import math
@@ -15,6 +18,7 @@ from torch.optim.lr_scheduler import CosineAnnealingLR
 
 import torch_schedule_anything as sa
 from torch_schedule_anything import CosineLrScheduler
+from torch_schedule_anything.wsd_scheduler import WSDLrScheduler
 
 
 def sgd(lrs: tuple[float, ...] = (1.0,), **kwargs: Any) -> torch.optim.SGD:
@@ -22,27 +26,39 @@ def sgd(lrs: tuple[float, ...] = (1.0,), **kwargs: Any) -> torch.optim.SGD:
     return torch.optim.SGD(params, lr=lrs[0], **kwargs)
 
 
-def trace(scheduler: CosineLrScheduler, steps: int, key: str = "lr") -> list[list[float]]:
-    """The field's values at counts 0..steps."""
-    groups = scheduler.optimizer.param_groups
-    out = [[float(g[key]) for g in groups]]
+def trace(scheduler: Any, steps: int, key: str = "lr") -> list[list[float]]:
+    """The field at construction and after each of ``steps`` updates + ``step()``."""
+    opt = scheduler.optimizer
+    out = [[float(g[key]) for g in opt.param_groups]]
     for _ in range(steps):
+        opt.step()
         scheduler.step()
-        out.append([float(g[key]) for g in groups])
+        out.append([float(g[key]) for g in opt.param_groups])
     return out
 
 
-def reference(n: int, base: float, start: float, low: float, W: int, D: int, k: float) -> float:
-    """The docstring's formula in its textbook form, written independently."""
+def reference(
+    n: int,
+    base: float,
+    start: float,
+    slope_start: float,
+    low: float,
+    T: int,
+    W: int,
+    C: int,
+    k: float,
+) -> float:
+    """The documented formula for count n, written independently (quirks included)."""
+    D = T - W - C
     if n < W:
-        return start + n * (base - start) / W
-    if n < W + D:
-        return low + 0.5 * (base - low) * (1 + math.cos(math.pi * (n - W) ** k / D**k))
+        return start + n * (base - slope_start) / W
+    if n < D:
+        return low + 0.5 * (base - low) * (1 + math.cos(math.pi * ((n - W) / D) ** k))
     return low
 
 
 def test_boundaries_of_warmup_cosine_and_cooldown() -> None:
-    # T = 10 updates, W = 2, C = 3, so D = 5; base 1.0, start 0.2, minimum 0.1
+    # T = 10 updates, W = 2, C = 3, so D = 5 and the cosine is cut at n = D = 5
     s = CosineLrScheduler(
         sgd(),
         total_num_epochs=10,
@@ -51,54 +67,59 @@ def test_boundaries_of_warmup_cosine_and_cooldown() -> None:
         warmup_starting_lr=0.2,
         lr_min=0.1,
     )
-    values = [v[0] for v in trace(s, 12)]
-    assert values[0] == 0.2  # warmup start, exactly, at construction
-    assert values[1] == 0.2 + (1.0 - 0.2) * 0.5
-    assert values[2] == 1.0  # peak exactly at n = W
-    assert values[6] == pytest.approx(0.1 + 0.45 * (1 + math.cos(math.pi * 4 / 5)), abs=1e-15)
-    assert values[6] > 0.1
-    assert values[7] == values[8] == values[9] == 0.1  # cooldown starts at n = W + D
-    assert values[10] == values[12] == 0.1  # and holds after the end
-    for n, value in enumerate(values):
-        assert value == pytest.approx(reference(n, 1.0, 0.2, 0.1, 2, 5, 1.0), abs=1e-15)
+    values = [v[0] for v in trace(s, 13)]
+    assert values[0] == 0.2  # written at construction
+    assert values[1] == 0.2  # n = 0: the first step() passes 0
+    assert values[2] == 0.2 + (1.0 - 0.2) * 0.5
+    assert values[3] == 1.0  # peak at n = W, after W + 1 steps
+    assert values[5] == pytest.approx(0.1 + 0.45 * (1 + math.cos(math.pi * 2 / 5)), abs=1e-15)
+    assert values[5] > values[6] == 0.1  # cut short: the minimum from n = D = 5 on
+    assert values[6:] == [0.1] * 8
+    for k, value in enumerate(values[1:], start=1):
+        assert value == pytest.approx(
+            reference(k - 1, 1.0, 0.2, 0.2, 0.1, 10, 2, 3, 1.0), abs=1e-15
+        )
 
 
 def test_midpoint_and_monotone_decay() -> None:
     s = CosineLrScheduler(sgd(), total_num_epochs=8, lr_min=0.2)
-    values = [v[0] for v in trace(s, 8)]
-    assert values[0] == 1.0
-    assert values[4] == pytest.approx(0.6, abs=1e-15)  # halfway between 1.0 and 0.2
-    assert all(a > b for a, b in itertools.pairwise(values[:9]))
-    assert values[8] == 0.2
+    values = [v[0] for v in trace(s, 9)]
+    assert values[0] == values[1] == 1.0
+    assert values[5] == pytest.approx(0.6, abs=1e-15)  # n = 4: halfway between 1.0 and 0.2
+    assert all(a > b for a, b in itertools.pairwise(values[1:10]))
+    assert values[9] == 0.2
 
 
-def test_agrees_with_torch_cosine_annealing_without_warmup() -> None:
+def test_agrees_with_torch_cosine_annealing_one_update_later() -> None:
+    """Without warmup it is torch's CosineAnnealingLR, each value one update later."""
     ours = CosineLrScheduler(sgd((0.5, 0.05)), total_num_epochs=20, lr_min=0.01)
     theirs_opt = sgd((0.5, 0.05))
     theirs = CosineAnnealingLR(theirs_opt, T_max=20, eta_min=0.01)
+    expected = [[float(g["lr"]) for g in theirs_opt.param_groups]]
+    for _ in range(20):
+        theirs_opt.step()
+        theirs.step()
+        expected.append([float(g["lr"]) for g in theirs_opt.param_groups])
+    got = trace(ours, 21)
     for n in range(21):
-        if n:
-            ours.step()
-            theirs_opt.step()
-            theirs.step()
-        got = [float(g["lr"]) for g in ours.optimizer.param_groups]
-        expected = [float(g["lr"]) for g in theirs_opt.param_groups]
-        assert got == pytest.approx(expected, rel=1e-12, abs=1e-15), n
+        assert got[n + 1] == pytest.approx(expected[n], rel=1e-12, abs=1e-15), n
 
 
 @pytest.mark.parametrize("k", [0.5, 1.0, 2.0, 3.0])
 def test_k_decay_follows_the_formula(k: float) -> None:
-    s = CosineLrScheduler(sgd(), total_num_epochs=12, num_warmup_epochs=2, k_decay=k)
-    values = [v[0] for v in trace(s, 12)]
-    for n, value in enumerate(values):
-        assert value == pytest.approx(reference(n, 1.0, 0.0, 0.0, 2, 10, k), abs=1e-14)
-    assert values[2] == 1.0 and values[12] == 0.0
+    s = CosineLrScheduler(
+        sgd(), total_num_epochs=12, num_warmup_epochs=2, k_decay=k, lr_min=0, warmup_starting_lr=0
+    )
+    values = [v[0] for v in trace(s, 13)]
+    for n, value in enumerate(values[1:]):
+        assert value == pytest.approx(reference(n, 1.0, 0.0, 0.0, 0.0, 12, 2, 0, k), abs=1e-14)
+    assert values[3] == 1.0 and values[11] == 0.0  # the cosine ends at n = D = 10
 
 
 def test_larger_k_decay_holds_high_values_longer() -> None:
     plain = trace(CosineLrScheduler(sgd(), total_num_epochs=10), 10)
     k2 = trace(CosineLrScheduler(sgd(), total_num_epochs=10, k_decay=2.0), 10)
-    assert all(b[0] > a[0] for a, b in zip(plain[1:10], k2[1:10]))
+    assert all(b[0] > a[0] for a, b in zip(plain[2:10], k2[2:10]))
 
 
 def test_ratios_are_per_group() -> None:
@@ -108,24 +129,32 @@ def test_ratios_are_per_group() -> None:
         num_warmup_epochs=1,
         num_cooldown_epochs=1,
         warmup_starting_lr_ratio=0.5,
-        lr_min_ratio=0.1,
+        min_lr_ratio=0.1,
         num_update_steps_per_epoch=2,
     )
-    values = trace(s, 10)
-    assert values[0] == [0.5 * 0.1, 0.5 * 0.01]
-    assert values[1] == [0.05 + (0.1 - 0.05) * 0.5, 0.005 + (0.01 - 0.005) * 0.5]
-    assert values[2] == [0.1, 0.01]
-    assert values[8] == values[10] == [0.1 * 0.1, 0.1 * 0.01]
+    values = trace(s, 11)
+    assert values[0] == [1e-6, 1e-6]  # construction writes warmup_starting_lr, not the ratio
+    assert values[1] == [0.5 * 0.1, 0.5 * 0.01]
+    # the slope uses warmup_starting_lr (1e-6), so the warmup ends above the start's ratio
+    assert values[2] == [0.05 + (0.1 - 1e-6) / 2, 0.005 + (0.01 - 1e-6) / 2]
+    assert values[3] == pytest.approx([0.1, 0.01], rel=1e-15)
+    assert values[7] == values[11] == [0.1 * 0.1, 0.1 * 0.01]
+
+
+def test_a_ratio_warmup_overshoots_the_peak() -> None:
+    """The slope is (b - warmup_starting_lr)/W, from ratio·b: above b before the peak."""
+    s = CosineLrScheduler(sgd((0.1,)), 10, 1, num_warmup_epochs=4, warmup_starting_lr_ratio=0.5)
+    values = [v[0] for v in trace(s, 6)]
+    assert values[4] == 0.05 + 3 * ((0.1 - 1e-6) / 4)
+    assert values[4] > 0.1 == values[5]
 
 
 def test_steps_per_epoch_scales_every_length() -> None:
-    s = CosineLrScheduler(
-        sgd(), total_num_epochs=3, num_update_steps_per_epoch=4, num_warmup_epochs=1
-    )
-    assert (s.total_steps, s.warmup_steps, s.cooldown_steps, s.cosine_steps) == (12, 4, 0, 8)
-    values = [v[0] for v in trace(s, 12)]
-    assert values[:5] == [0.0, 0.25, 0.5, 0.75, 1.0]
-    assert values[12] == 0.0 < values[11]
+    s = CosineLrScheduler(sgd(), 3, 4, num_warmup_epochs=1, warmup_starting_lr=0.0, lr_min=0.0)
+    assert (s.total_iterations, s.warmup_iterations, s.num_cooldown_iterations) == (12, 4, 0)
+    values = [v[0] for v in trace(s, 13)]
+    assert values[1:6] == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert values[8] > 0.0 == values[9]  # the cosine is cut at n = 8 (D = 8)
 
 
 def test_any_field_and_tensor_values_in_place() -> None:
@@ -134,9 +163,10 @@ def test_any_field_and_tensor_values_in_place() -> None:
     )
     wd = CosineLrScheduler(opt, total_num_epochs=4, lr_min=0.02, param_group_field="weight_decay")
     lr_tensor = opt.param_groups[0]["lr"]
-    lr = CosineLrScheduler(opt, total_num_epochs=4)
+    lr = CosineLrScheduler(opt, total_num_epochs=4, lr_min=0.0)
     assert wd.schedule_target == "weight_decay"
-    for _ in range(4):
+    for _ in range(5):
+        opt.step()
         wd.step()
         lr.step()
     assert opt.param_groups[0]["weight_decay"] == 0.02
@@ -148,7 +178,7 @@ def test_any_field_and_tensor_values_in_place() -> None:
 def test_betas0() -> None:
     opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], betas=(0.95, 0.999))
     s = CosineLrScheduler(opt, total_num_epochs=2, lr_min=0.85, param_group_field="betas[0]")
-    assert [v[0] for v in trace(s, 2, key="lr")] == [1e-3] * 3
+    assert [v[0] for v in trace(s, 3, key="lr")] == [1e-3] * 4
     assert opt.param_groups[0]["betas"] == (0.85, 0.999)
 
 
@@ -161,7 +191,8 @@ def test_in_a_synchronous_schedule_with_a_curve_schedule() -> None:
         ]
     )
     assert sync.schedule_names == ["lr", "weight_decay"]
-    for _ in range(6):
+    for _ in range(7):
+        opt.step()
         sync.step()
     assert sync.get_last_schedule("weight_decay") == [0.05]
     assert sync.get_last_lr() == [0.0]
@@ -176,12 +207,12 @@ def roundtrip(state: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_state_dict_holds_the_options_as_plain_data() -> None:
-    s = CosineLrScheduler(sgd(), 10, 3, num_warmup_epochs=1, k_decay=2.0, lr_min_ratio=0.1)
+    s = CosineLrScheduler(sgd(), 10, 3, num_warmup_epochs=1, k_decay=2.0, min_lr_ratio=0.1)
     s.step()
     state = roundtrip(s.state_dict())
     assert state["last_epoch"] == 1
     assert state["attributes"]["k_decay"] == 2.0
-    assert state["attributes"]["total_steps"] == 30
+    assert state["attributes"]["total_iterations"] == 30
     assert state["attributes"]["lr_min_ratio"] == 0.1
 
 
@@ -206,6 +237,7 @@ def test_resume_is_exact_at_any_step(stop: int, restore_optimizer: bool) -> None
         scheduler = make(opt)
         out = []
         for n in range(1, 15):
+            opt.step()
             scheduler.step()
             out.append([g["weight_decay"] for g in opt.param_groups])
             if n == stop_at:
@@ -220,22 +252,64 @@ def test_resume_is_exact_at_any_step(stop: int, restore_optimizer: bool) -> None
     assert run(stop) == run(None)
 
 
-def test_create_scheduler_fn_is_a_checked_partial() -> None:
+def test_create_scheduler_fn_is_a_checked_partial_with_trainer_placeholders() -> None:
     make = CosineLrScheduler.create_scheduler_fn(
-        total_num_epochs=4, num_warmup_epochs=1, warmup_starting_lr=0.5
+        total_num_epochs=4,
+        num_update_steps_per_epoch=1,
+        num_warmup_epochs=1,
+        warmup_starting_lr=0.5,
     )
+    assert isinstance(make, functools.partial)
     s = make(sgd())
     assert isinstance(s, CosineLrScheduler)
-    assert [v[0] for v in trace(s, 4)][:2] == [0.5, 1.0]
+    assert [v[0] for v in trace(s, 2)] == [0.5, 0.5, 1.0]
     later = CosineLrScheduler.create_scheduler_fn(num_warmup_epochs=1)
+    # pytorch-accelerated's Trainer replaces keywords whose value has a placeholder's name
+    assert later.keywords["total_num_epochs"].name == "NUM_EPOCHS"
+    assert later.keywords["num_update_steps_per_epoch"].value == (
+        "trainer.run_config.num_update_steps_per_epoch"
+    )
+    with pytest.raises(TypeError, match="placeholder NUM_EPOCHS"):
+        later(sgd())
     s2 = later(sgd(), total_num_epochs=5, num_update_steps_per_epoch=10)
-    assert (s2.total_steps, s2.warmup_steps) == (50, 10)
+    assert (s2.total_iterations, s2.warmup_iterations) == (50, 10)
     with pytest.raises(ValueError, match="k_decay must be > 0"):
         CosineLrScheduler.create_scheduler_fn(k_decay=0)
-    with pytest.raises(ValueError, match="must be less than total_num_epochs"):
-        CosineLrScheduler.create_scheduler_fn(total_num_epochs=2, num_warmup_epochs=2)
     with pytest.raises(TypeError, match="schedule_target"):
         CosineLrScheduler.create_scheduler_fn(param_group_field="")
+
+
+def test_positional_arguments_and_defaults_are_pytorch_accelerateds() -> None:
+    params = inspect.signature(CosineLrScheduler).parameters
+    assert list(params)[:10] == [
+        "optimizer",
+        "total_num_epochs",
+        "num_update_steps_per_epoch",
+        "k_decay",
+        "lr_min",
+        "min_lr_ratio",
+        "num_warmup_epochs",
+        "warmup_starting_lr",
+        "warmup_starting_lr_ratio",
+        "num_cooldown_epochs",
+    ]
+    assert params["lr_min"].default == params["warmup_starting_lr"].default == 1e-6
+    assert params["param_group_field"].kind is inspect.Parameter.KEYWORD_ONLY
+    s = CosineLrScheduler(sgd(), 10, 2, 1.0, 0.0, None, 1, 0.0, None, 1)
+    assert (s.total_iterations, s.warmup_iterations, s.num_cooldown_iterations) == (20, 2, 2)
+
+
+def test_the_2x_spelling_lr_min_ratio_still_works_with_a_deprecation_warning() -> None:
+    with pytest.warns(DeprecationWarning, match="min_lr_ratio"):
+        s = CosineLrScheduler(sgd((0.1,)), total_num_epochs=2, lr_min_ratio=0.5)
+    assert s.lr_min_ratio == 0.5
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match="disagree"):
+        CosineLrScheduler(sgd(), total_num_epochs=2, lr_min_ratio=0.5, min_lr_ratio=0.2)
+
+
+def test_ratios_take_precedence_as_in_pytorch_accelerated() -> None:
+    s = CosineLrScheduler(sgd((0.2,)), total_num_epochs=2, lr_min=0.01, min_lr_ratio=0.5)
+    assert [v[0] for v in trace(s, 4)][-1] == 0.1
 
 
 @pytest.mark.parametrize(
@@ -248,21 +322,9 @@ def test_create_scheduler_fn_is_a_checked_partial() -> None:
         ({"k_decay": 0.0}, ValueError, "k_decay must be > 0"),
         ({"k_decay": math.nan}, ValueError, "k_decay must be finite"),
         ({"lr_min": -0.1}, ValueError, "lr_min must be >= 0"),
-        ({"lr_min_ratio": -1}, ValueError, "lr_min_ratio must be >= 0"),
-        ({"lr_min": 0.1, "lr_min_ratio": 0.1}, ValueError, "lr_min .* or lr_min_ratio"),
+        ({"min_lr_ratio": -1}, ValueError, "min_lr_ratio must be >= 0"),
         ({"num_warmup_epochs": -1}, ValueError, "num_warmup_epochs must be >= 0"),
         ({"num_cooldown_epochs": -1}, ValueError, "num_cooldown_epochs must be >= 0"),
-        (
-            {"num_warmup_epochs": 5, "num_cooldown_epochs": 5},
-            ValueError,
-            r"num_warmup_epochs \(5\) \+ num_cooldown_epochs \(5\) must be less",
-        ),
-        ({"warmup_starting_lr": 0.1}, ValueError, "num_warmup_epochs is 0"),
-        (
-            {"num_warmup_epochs": 1, "warmup_starting_lr": 0.1, "warmup_starting_lr_ratio": 0.1},
-            ValueError,
-            "warmup_starting_lr .* or warmup_starting_lr_ratio",
-        ),
         ({"num_warmup_epochs": 1, "warmup_starting_lr": -1}, ValueError, "warmup_starting_lr"),
         ({"param_group_field": "momentm"}, KeyError, "'momentm' is not in param_groups"),
     ],
@@ -279,6 +341,8 @@ def test_constructor_does_not_mutate_the_optimizer_on_bad_arguments() -> None:
     opt = sgd()
     with pytest.raises(ValueError):
         CosineLrScheduler(opt, total_num_epochs=0)
+    with pytest.raises(KeyError):
+        CosineLrScheduler(opt, total_num_epochs=3, param_group_field="momentm")
     assert opt.param_groups[0]["lr"] == 1.0
     assert "initial_lr" not in opt.param_groups[0]
 
@@ -286,7 +350,88 @@ def test_constructor_does_not_mutate_the_optimizer_on_bad_arguments() -> None:
 def test_a_minimum_above_the_start_makes_the_curve_rise() -> None:
     opt = sgd(weight_decay=0.01)
     s = CosineLrScheduler(opt, total_num_epochs=4, lr_min=0.05, param_group_field="weight_decay")
-    values = [v[0] for v in trace(s, 4, key="weight_decay")]
-    assert values[0] == 0.01 and values[4] == 0.05
-    assert all(a < b for a, b in itertools.pairwise(values))
-    assert values[2] == pytest.approx(0.03, abs=1e-15)
+    values = [v[0] for v in trace(s, 5, key="weight_decay")]
+    assert values[0] == 0.01 and values[5] == 0.05
+    assert values[1] == pytest.approx(0.01, abs=1e-17)  # m + ½(b − m)·2, not exactly b
+    assert all(a < b for a, b in itertools.pairwise(values[1:]))
+    assert values[3] == pytest.approx(0.03, abs=1e-15)
+
+
+# -- WSDLrScheduler ----------------------------------------------------------------------------
+def wsd_reference(n: int, base: float, total: int, ratio: float, r: float) -> float:
+    """One checkpoint, no warmup, sqrt decay: the documented formula."""
+    d = int(total * ratio)
+    if n < total - d:
+        return base
+    x = min((n - (total - d)) / d, 1.0)
+    return base * (r + (1 - r) * (1 - math.sqrt(x)))
+
+
+def test_wsd_follows_its_formula_one_update_late() -> None:
+    s = WSDLrScheduler(sgd((0.1, 0.02)), total_steps=40, decay_phase_ratio=0.25, lr_min=0.1)
+    seen = trace(s, 45)
+    assert seen[0] == [0.1, 0.02]
+    for k in range(1, 46):
+        for g, base in enumerate((0.1, 0.02)):
+            assert seen[k][g] == pytest.approx(wsd_reference(k - 1, base, 40, 0.25, 0.1), rel=1e-15)
+    assert s.get_current_step() == 44
+    assert s.previous_checkpoint_step == 29  # the step before the decay, noted on the way
+
+
+def test_wsd_checkpoints_and_phase_info() -> None:
+    s = WSDLrScheduler(sgd(), total_steps=200, num_checkpoints=3, decay_phase_ratio=0.2)
+    assert s.get_checkpoint_steps() == [50, 100, 200]
+    assert s.get_decay_info()[1] == {
+        "period_start": 50,
+        "period_end": 100,
+        "decay_steps": 10,
+        "pre_decay_step": 90,
+    }
+    assert s.get_phase_info(120)["period_end"] == 200
+    assert s.get_current_phase_info()["period_end"] == 50
+
+
+def test_wsd_state_dict_keeps_the_count_and_continuation_starts_fresh() -> None:
+    opt = sgd((0.1,))
+    s = WSDLrScheduler(opt, total_steps=100, num_warmup_steps=5, decay_phase_ratio=0.1)
+    trace(s, 30)
+    state = roundtrip(s.state_dict())
+    again = WSDLrScheduler(sgd((0.1,)), total_steps=100, num_warmup_steps=5, decay_phase_ratio=0.1)
+    again.load_state_dict(state)
+    assert again.get_current_step() == 29
+    assert trace(again, 70)[1:] == trace(s, 70)[1:]
+    continued = WSDLrScheduler(opt, total_steps=40, is_continuation_from_checkpoint=True)
+    before = [g["lr"] for g in opt.param_groups]
+    continued.load_state_dict(state)
+    assert continued.total_steps == 40 and continued.get_current_step() == -1
+    assert continued.get_checkpoint_steps() == [40]
+    assert [g["lr"] for g in opt.param_groups] == before
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({}, "needs its length"),
+        ({"total_steps": 10, "num_epochs": 1, "num_update_steps_per_epoch": 10}, "not all three"),
+        ({"total_steps": 10, "decay_phase_ratio": 1.5}, "between 0 and 1"),
+        ({"total_steps": 10, "num_checkpoints": 2, "decay_phase_ratio": 0.5}, "too large"),
+        ({"total_steps": 10, "warmup_starting_lr": 2.0}, "must not exceed"),
+        ({"total_steps": 10, "lr_min": 0.0, "use_inverse_sqrt_decay": False}, "divides by zero"),
+    ],
+)
+def test_wsd_bad_arguments(kwargs: dict[str, Any], match: str) -> None:
+    opt = sgd()
+    with pytest.raises(ValueError, match=match):
+        WSDLrScheduler(opt, **kwargs)
+    assert "initial_lr" not in opt.param_groups[0]
+
+
+def test_wsd_create_scheduler_fn_turns_warmup_epochs_into_steps() -> None:
+    make = WSDLrScheduler.create_scheduler_fn(num_warmup_epochs=2)
+    assert make.keywords["num_warmup_steps"].value == (
+        "trainer.run_config.num_local_update_steps_per_epoch*2"
+    )
+    s = WSDLrScheduler.create_scheduler_fn(
+        total_num_epochs=3, num_update_steps_per_epoch=10, num_warmup_epochs=1
+    )(sgd())
+    assert (s.total_steps, s.num_warmup_steps) == (30, 10)

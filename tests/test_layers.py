@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "cosine_scheduler",
             "wsd_scheduler",
             "builtin_schedules",
-            "cooldown",
+            "cooldown_schedule",
         ),
     ),
     ("hookspecs, plugins, registry", ("hookspecs", "builtin_plugin", "plugins", "registry")),
@@ -44,7 +44,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "simulate, plot, range test, demo, cli",
-        ("simulate", "plot", "range_test", "demo", "cli", "__main__"),
+        ("simulate", "plot", "range_sweep", "demo", "cli", "__main__"),
     ),
 )
 

@@ -53,7 +53,7 @@ VALUE_LISTS = frozenset({"base_lrs", "values", "_last_lr"})
 COUNTERS = frozenset({"last_epoch", "_step_count"})
 #: The subclass attributes of a SchedulerBase dict that are corrupted: one int, one float. Every
 #: attribute goes through the same check, so corrupting all of them would repeat one case.
-ATTRIBUTE_LEAVES = frozenset({"total_steps", "k_decay"})
+ATTRIBUTE_LEAVES = frozenset({"total_iterations", "k_decay"})
 #: For each ``kind`` value in a state dict, another one.
 OTHER_KIND_NAME = {
     "CurveSchedule": "SequentialSchedule",

@@ -38,21 +38,24 @@ from .synchronizer import SynchronousSchedule
 
 # Everything below is imported on first access (PEP 562), so that ``import
 # torch_schedule_anything`` stays cheap on top of torch: the plugin system (pluggy), the
-# pytorch-accelerated-style bases, configs, sequences, handlers and framework helpers load when first used.
+# pytorch-accelerated-style bases, configs, sequences, handlers and framework helpers load
+# when first used.
 _LAZY: dict[str, str] = {
-    "CooldownSchedule": "cooldown",
+    "CooldownSchedule": "cooldown_schedule",
     "CosineLrScheduler": "cosine_scheduler",
     "CurveScheduler": "bases",
     "GroupHandler": "handlers",
     "HandlerHandle": "handlers",
     "ParameterHandler": "handlers",
     "PluginLoadWarning": "plugins",
+    "RangeTestResult": "range_sweep",
     "SchedulerBase": "bases",
     "SequentialSchedule": "sequence",
     "StatefulSchedulerBase": "bases",
+    "WSDLrScheduler": "wsd_scheduler",
     "accelerate_steps_per_update": "integrations",
     "attach_handler": "handlers",
-    "cooldown": "cooldown",
+    "cooldown": "cooldown_schedule",
     "curve_from_spec": "registry",
     "get_curve": "registry",
     "get_handler": "registry",
@@ -61,8 +64,9 @@ _LAZY: dict[str, str] = {
     "list_curves": "registry",
     "list_handlers": "registry",
     "list_plugins": "plugins",
+    "range_test": "range_sweep",
     "register_plugin": "registry",
-    "resume_extended": "cooldown",
+    "resume_extended": "cooldown_schedule",
     "schedule_from_config": "config",
     "sequential": "sequence",
     "unregister_plugin": "plugins",
@@ -72,12 +76,13 @@ _LAZY: dict[str, str] = {
 if TYPE_CHECKING:
     from .bases import CurveScheduler, SchedulerBase, StatefulSchedulerBase
     from .config import schedule_from_config
-    from .cooldown import CooldownSchedule, cooldown, resume_extended
+    from .cooldown_schedule import CooldownSchedule, cooldown, resume_extended
     from .cosine_scheduler import CosineLrScheduler
     from .handlers import GroupHandler, HandlerHandle, ParameterHandler, attach_handler
     from .hookspecs import hookimpl
     from .integrations import accelerate_steps_per_update, lightning_scheduler_config
     from .plugins import PluginLoadWarning, list_plugins, unregister_plugin
+    from .range_sweep import RangeTestResult, range_test
     from .registry import (
         curve_from_spec,
         get_curve,
@@ -87,6 +92,7 @@ if TYPE_CHECKING:
         register_plugin,
     )
     from .sequence import SequentialSchedule, sequential, warmup_then
+    from .wsd_scheduler import WSDLrScheduler
 
 __version__ = "2.1.0"
 
@@ -104,18 +110,20 @@ __all__ = [
     "ParameterHandler",
     "PastHorizonWarning",
     "PluginLoadWarning",
+    "RangeTestResult",
     "SchedulerBase",
     "SequentialSchedule",
     "StatefulSchedulerBase",
     "SynchronousSchedule",
+    "WSDLrScheduler",
     "__version__",
     "accelerate_steps_per_update",
     "arbitrary_schedule_factory",
     "attach_handler",
     "constant_schedule",
-    "cooldown",
     "constant_with_inverse_warmup",
     "constant_with_warmup",
+    "cooldown",
     "cosine_annealing_with_inverse_warmup",
     "cosine_annealing_with_warmup",
     "curve_from_spec",
@@ -134,6 +142,7 @@ __all__ = [
     "polynomial_schedule_with_warmup",
     "quadratic_schedule_with_inverse_warmup",
     "quadratic_schedule_with_warmup",
+    "range_test",
     "rebase",
     "register_plugin",
     "resume_extended",

@@ -11,6 +11,11 @@ at its native speed.
 The returned :class:`AdaptedSchedule` is itself an ``LRScheduler`` whose ``.optimizer`` is the
 real optimizer (what Lightning checks); the foreign scheduler is ``.scheduler`` and its
 attributes are readable through the wrapper (``s.step_size``).
+
+With ``groups=`` the stand-in holds only the selected groups, in the optimizer's order: the
+foreign scheduler sees an optimizer of ``len(groups)`` groups (per-group arguments such as
+OneCycleLR's ``max_lr`` list have one entry per selected group), exactly as if it ran on an
+optimizer holding only those groups.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .binding import Binding, check_step_order, refuse_torch_composite
+from .binding import Binding, GroupSelection, check_step_order, refuse_torch_composite
 from .errors import add_note
 from .param_groups import as_float
 from .state import (
     KIND,
+    check_groups,
     check_identity,
     describe,
     read_floats,
@@ -75,7 +81,7 @@ class ParamGroupAdapter(Optimizer):
         )
         self.param_groups = [
             {"lr": self._slot.read(group), "params": group["params"]}
-            for group in optimizer.param_groups
+            for group in binding.groups()  # the driven groups (all, or the selected ones)
         ]
         if share_record:
             # Where the key has a record (see .binding), the stand-in shows it as
@@ -209,15 +215,17 @@ def check_torch_state(inner: Any, scheduler: Any, binding: Binding, where: str) 
 
 
 #: What an AdaptedSchedule holds itself; every other attribute lives on the torch scheduler.
-_OWN_ATTRIBUTES = frozenset({"optimizer", "scheduler", "adapter", "schedule_target"})
+_OWN_ATTRIBUTES = frozenset({"optimizer", "scheduler", "adapter", "schedule_target", "groups"})
 
 
 class AdaptedSchedule(LRScheduler):
     """A torch scheduler driving ``schedule_target`` of the real optimizer's param groups.
 
     ``step(*args)`` is forwarded (so ``ReduceLROnPlateau``'s ``step(metrics)`` works);
-    ``get_last_lr()`` returns the target's values; ``state_dict()`` wraps the foreign
-    scheduler's own state with the target's name.
+    ``get_last_lr()`` returns the target's values, one per param group of the real optimizer
+    (with ``groups=``, the groups outside the selection read as their current value);
+    ``base_lrs`` is the foreign scheduler's (one per driven group); ``state_dict()`` wraps the
+    foreign scheduler's own state with the target's name (and the selected ``groups``).
     """
 
     def __init__(
@@ -227,6 +235,8 @@ class AdaptedSchedule(LRScheduler):
         self.scheduler = scheduler
         self.adapter = adapter
         self.schedule_target = adapter.schedule_target
+        #: The selected param-group indices (a tuple), or ``None`` for every group.
+        self.groups = adapter._binding.selection
 
     def step(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         """Step the foreign scheduler on the target key.
@@ -283,7 +293,8 @@ class AdaptedSchedule(LRScheduler):
 
     def get_last_lr(self) -> list[float]:  # type: ignore[override]
         """The target's values after the last step, one float per param group."""
-        return [as_float(v) for v in self.scheduler.get_last_lr()]
+        values = [as_float(v) for v in self.scheduler.get_last_lr()]
+        return values if self.groups is None else self.adapter._binding.expand(values)
 
     def get_lr(self) -> list[float]:  # type: ignore[override]
         return self.get_last_lr()
@@ -314,13 +325,17 @@ class AdaptedSchedule(LRScheduler):
 
     def state_dict(self) -> dict[str, Any]:
         """``{"kind": "AdaptedSchedule", "schedule_target", "scheduler": the torch class's
-        name, "state": its own state dict}``."""
-        return {
+        name, "state": its own state dict}``, and ``"groups"`` (the selected indices) for a
+        schedule built with ``groups=``."""
+        state: dict[str, Any] = {
             KIND: "AdaptedSchedule",
             "schedule_target": self.schedule_target,
             "scheduler": type(self.scheduler).__name__,
             "state": self.scheduler.state_dict(),
         }
+        if self.groups is not None:
+            state["groups"] = list(self.groups)
+        return state
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> None:
         """Restore the foreign scheduler and write the values of the restored step.
@@ -347,8 +362,13 @@ class AdaptedSchedule(LRScheduler):
         name = type(self.scheduler).__name__
         if KIND in state or "state" in state:
             check_identity(
-                state, what, self.schedule_target, ("schedule_target", "scheduler", "state"), ()
+                state,
+                what,
+                self.schedule_target,
+                ("schedule_target", "scheduler", "state"),
+                ("groups",),
             )
+            check_groups(state.get("groups"), self.groups, "the state dict", what)
             if state["scheduler"] != name:
                 raise ValueError(
                     f"the state dict of {self.schedule_target!r} was saved from a "
@@ -357,6 +377,7 @@ class AdaptedSchedule(LRScheduler):
                 )
             inner = require_mapping(state["state"], f"{what} 'state'")
         else:  # ScheduleAnything 1.x saved the torch scheduler's own dict
+            check_groups(None, self.groups, "a ScheduleAnything 1.x state dict", what)
             inner = state
             saved_bases = inner.get("base_lrs")
             if strict and isinstance(saved_bases, list) and saved_bases != self.base_lrs:
@@ -408,6 +429,8 @@ def arbitrary_schedule_factory(
     schedule_factory: Callable[[Optimizer], LRScheduler],
     default_value: float | None = None,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> AdaptedSchedule:
     """Bind any torch scheduler to any param-group key.
 
@@ -420,6 +443,11 @@ def arbitrary_schedule_factory(
         schedule_factory: ``Optimizer -> LRScheduler``.
         default_value: creates ``schedule_target`` in groups that lack it; ignored elsewhere.
         schedule_target: the key to drive (default ``"lr"``); ``"betas[0]"`` for a tuple element.
+        groups: drive only some param groups (indices in increasing order, or a callable
+            ``group -> bool`` resolved once, now; see
+            :class:`~torch_schedule_anything.CurveSchedule`). The torch scheduler sees a
+            stand-in holding only those groups, so its per-group arguments (OneCycleLR's
+            ``max_lr`` list, LambdaLR's list of lambdas) have one entry per selected group.
 
     Returns:
         An ``LRScheduler`` whose ``.optimizer`` is ``optimizer`` and whose ``step()`` steps the
@@ -454,6 +482,7 @@ def arbitrary_schedule_factory(
         schedule_target,
         owner=f"the adapted schedule of {schedule_target!r}",
         default_value=default_value,
+        groups=groups,
     )
     with binding.attaching():  # a failure takes back a key default_value created
         return _build_adapted(optimizer, schedule_factory, schedule_target, binding)
@@ -476,6 +505,13 @@ def _build_adapted(
             f"cycle_momentum=True of OneCycleLR/CyclicLR, need cycle_momentum=False here (and a "
             f"second schedule on 'momentum' if you want it)",
         )
+        if binding.selection is not None:
+            add_note(
+                exc,
+                f"[torch_schedule_anything] the stand-in holds only the param groups "
+                f"{list(binding.selection)} (groups=): per-group arguments such as a max_lr "
+                f"list need one entry per selected group ({binding.n_groups})",
+            )
         raise
     if not isinstance(scheduler, LRScheduler):
         raise TypeError(

@@ -1,7 +1,7 @@
 """Base classes for schedulers you write yourself (pytorch-accelerated's ``SchedulerBase``).
 
-Subclass one of them and override :meth:`SchedulerBase.get_updated_values`: given the number
-of optimizer updates done so far, return the new value(s) of ``param_group_field``:
+Subclass one of them and override :meth:`SchedulerBase.get_updated_values`: given a number of
+optimizer updates, return the new value(s) of ``param_group_field``:
 
 * one value per param group (a list or tuple),
 * a single value for every group, or
@@ -9,44 +9,54 @@ of optimizer updates done so far, return the new value(s) of ``param_group_field
 
 The base class does everything else, the same way for every field (``"lr"``,
 ``"weight_decay"``, ``"momentum"``, a custom key, or ``"betas[0]"``): it writes through
-:class:`~torch_schedule_anything.param_groups.Slot` (Tensor values in place), keeps
-``get_last_lr()`` and the update count, and saves and restores plain-data state dicts.
+:class:`~torch_schedule_anything.binding.Binding` (values checked first, Tensor values filled
+in place), keeps ``get_last_lr()`` and the update count, and saves and restores plain-data
+state dicts (and loads pytorch-accelerated's own).
 
-Two flavours, one rule for the count ``n`` (the number of optimizer updates done so far):
+The timing is pytorch-accelerated 0.1.61's, exactly, so a subclass written for it ports by
+changing the import:
 
-* :class:`SchedulerBase` is stateless: the training loop owns ``n`` and calls
-  ``scheduler.step_update(n)`` after each optimizer update (``step(n)`` is the same).
-* :class:`StatefulSchedulerBase` counts for itself: ``scheduler.step()`` after each
-  ``optimizer.step()``, like every torch scheduler, so it runs in the same loops (Lightning,
-  HF Trainer, Accelerate, :class:`~torch_schedule_anything.SynchronousSchedule`).
+* At construction each group's value is recorded as ``initial_<field>`` (kept if already
+  there) and the recorded values are written back; ``get_updated_values`` is not called.
+* :class:`SchedulerBase` is stateless: the training loop calls ``step_update(n)`` after its
+  ``n``-th optimizer update, which writes ``get_updated_values(n)``.
+* :class:`StatefulSchedulerBase` counts for itself: ``step()`` after every
+  ``optimizer.step()``. Its ``k``-th call writes ``get_updated_values(k − 1)`` (the count
+  ``_num_updates`` starts at −1), so ``get_updated_values(0)`` is in effect for the SECOND
+  optimizer update. This is one update later than PyTorch's schedulers and this package's
+  :class:`~torch_schedule_anything.CurveSchedule`, which apply step 0 at construction.
 
-In both, ``get_updated_values(0)`` is applied when the object is built (after the subclass's
-``__init__`` has finished, so it may set attributes after ``super().__init__``), and the value
-in effect for update number ``n`` (counting from 0) is the one written for ``n``. This is
-PyTorch's timing, and the one every schedule of this package follows.
+In both, ``last_epoch`` is the number of optimizer updates done (torch's count of
+``step()`` calls): ``n`` after ``step_update(n)``, ``k`` after ``k`` calls of ``step()``.
 
 A curve is a ready-made ``get_updated_values``: :meth:`SchedulerBase.from_curve` returns a
 :class:`CurveScheduler` whose value is ``base_g × λ(n)`` (multiplier curve) or ``λ(n)``
-(absolute curve). :class:`~torch_schedule_anything.CurveSchedule` computes exactly the same
-values and is what the built-in schedules return; use ``from_curve`` when you want to
-subclass and post-process a curve's values.
+(absolute curve). It keeps PyTorch's timing (``λ(0)`` at construction), so its values are
+:class:`~torch_schedule_anything.CurveSchedule`'s at every step.
 """
 
 from __future__ import annotations
 
 import abc
+import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step
-from .binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
-from .curves.base import Curve
+from .binding import (
+    Binding,
+    BoundBases,
+    RefusesTorchSequentialLR,
+    check_step_order,
+    record_name,
+)
 from .curve_schedule import as_curve, check_one_value
+from .curves.base import Curve
 from .state import (
     KIND,
     check_identity,
@@ -73,6 +83,7 @@ _BASE_ATTRIBUTES = frozenset(
         "_last_lr",
         "_get_lr_called_within_step",
         "_is_initial",
+        "_num_updates",
     }
 )
 
@@ -107,22 +118,41 @@ def _plain_copy(value: Any) -> tuple[bool, Any]:
     return False, None
 
 
-class _SchedulerMeta(abc.ABCMeta):
-    """Applies the step-0 values once the outermost ``__init__`` has returned.
+def _shape_mismatch(saved: Any, current: Any, path: str) -> str | None:
+    """Why ``saved`` cannot replace the attribute value ``current`` in a pytorch-accelerated
+    state dict: the same kind of plain data (a finite number for a number, a bool for a bool,
+    a str for a str, a list for a list, a dict for a dict; anything plain where it is None).
+    Lengths may differ (pytorch-accelerated restores lists whole)."""
+    ok, copied = _plain_copy(saved)
+    if not ok:
+        return f"{path} is {type(saved).__name__}, not plain data"
+    if current is None:
+        return None
+    if isinstance(current, (bool, str)):
+        if type(copied) is not type(current):
+            return f"{path} is {type(saved).__name__} {saved!r}, not a {type(current).__name__}"
+        return None
+    if isinstance(current, numbers.Real):
+        if isinstance(copied, bool) or not isinstance(copied, numbers.Real):
+            return f"{path} is {type(saved).__name__} {saved!r}, not a number"
+        if not math.isfinite(copied):
+            return f"{path} is {copied!r}, not a finite number"
+        return None
+    for kind in ((list, tuple), (dict,), (set,)):
+        if isinstance(current, kind) and not isinstance(copied, kind):
+            return f"{path} is {type(saved).__name__} {saved!r}, not a {type(current).__name__}"
+    return None
 
-    pytorch-accelerated's subclasses call ``super().__init__`` first and set the attributes
-    ``get_updated_values`` reads afterwards, so the base ``__init__`` cannot apply step 0
-    itself. Creating the instance through this metaclass applies it right after.
-    """
 
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        instance = super().__call__(*args, **kwargs)
-        instance._start()
-        return instance
+def bind(optimizer: Optimizer, field: str, owner: str) -> Binding:
+    """The :class:`Binding` of ``field`` (also for Accelerate's ``AcceleratedOptimizer``, which
+    pytorch-accelerated's ``Trainer`` gives its scheduler: it has no step hooks, so the
+    call-order check is skipped for it; see :func:`~.binding.watch_steps`)."""
+    return Binding(optimizer, field, owner=owner)
 
 
 class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
-    RefusesTorchSequentialLR, BoundBases, LRScheduler, metaclass=_SchedulerMeta
+    RefusesTorchSequentialLR, BoundBases, LRScheduler, metaclass=abc.ABCMeta
 ):
     """A stateless scheduler of any param-group field; subclass it, override one method.
 
@@ -135,8 +165,10 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
             num_updates += 1
             scheduler.step_update(num_updates)
 
-    ``value_g(n) = get_updated_values(n)[g]`` (or the single value returned, or the group's
-    current value when ``None`` is returned); ``n = 0`` is applied at construction.
+    After ``step_update(n)`` the field holds ``get_updated_values(n)[g]`` in group ``g`` (or
+    the single value returned, or what it held when ``None`` is returned). At construction it
+    holds the recorded base (``initial_<field>``); ``get_updated_values(0)`` is never written
+    by the base class (pytorch-accelerated's timing).
 
     Args:
         optimizer: any ``torch.optim.Optimizer``; it is ``.optimizer`` unchanged.
@@ -144,9 +176,9 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
             ``"weight_decay"``, a custom key, or ``"betas[0]"`` for one element of a tuple.
 
     Attributes:
-        base_lrs: the field's value in every group when the scheduler was built (torch's
-            name; ``base_lr_values`` is pytorch-accelerated's). Saved and restored.
-        last_epoch: the update count ``n`` of the values in effect.
+        base_lr_values: each group's recorded base (``initial_<field>``, written into the
+            group at construction if absent). ``base_lrs`` is torch's name for it.
+        last_epoch: the number of optimizer updates done (``n`` after ``step_update(n)``).
 
     It is a real :class:`torch.optim.lr_scheduler.LRScheduler` (``.optimizer``,
     ``last_epoch``, ``_step_count``, ``get_last_lr()`` with the values of ITS field), but
@@ -156,42 +188,43 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
 
     Checkpoints (:meth:`state_dict`) are plain data: the field, the count, the base values,
     the field's current values and the subclass's plain-data attributes; loading restores all
-    of them and writes the saved values back into the optimizer, so resuming is exact for
-    closed-form schedules and for chainable ones that read the optimizer's current values.
+    of them and writes the saved values back into the optimizer. pytorch-accelerated's own
+    state dicts load too (see :meth:`load_state_dict`).
     """
+
+    #: ``get_updated_values`` receives ``last_epoch + _first_update``: the update count itself
+    #: here, one less for :class:`StatefulSchedulerBase` (its count starts at −1).
+    _first_update: ClassVar[int] = 0
 
     def __init__(self, optimizer: Optimizer, param_group_field: str = "lr") -> None:
         # Deliberately no LRScheduler.__init__: it wraps optimizer.step to track call order.
-        self._binding = Binding(optimizer, param_group_field, owner=type(self).__name__)
-        self._slot = self._binding.slot
+        binding = bind(optimizer, param_group_field, type(self).__name__)
+        # pytorch-accelerated writes the recorded bases back into the groups at construction.
+        written = binding.write_each(binding.bases, None)
+        binding.commit()
+        self._binding = binding
+        self._slot = binding.slot
         self.optimizer = optimizer
         self.param_group_field = param_group_field
-        self._n_groups = self._binding.n_groups
+        self._n_groups = binding.n_groups
         self.last_epoch = 0
-        self._step_count = 0
-        self._last_lr: list[float] = list(self.base_lrs)  # type: ignore[assignment]
-
-    def _start(self) -> None:
-        """Apply ``get_updated_values(0)``; called once the whole ``__init__`` has run."""
-        if not hasattr(self, "_slot"):
-            raise TypeError(
-                f"{type(self).__name__}.__init__ must call super().__init__(optimizer, "
-                f"param_group_field=...) before it returns"
-            )
         self._step_count = 1
-        self._apply(0)
-        self._binding.commit()
+        self._last_lr: list[float] = written  # type: ignore[assignment]
 
     # -- what a subclass writes -------------------------------------------------------------
     @abc.abstractmethod
     def get_updated_values(self, num_updates: int) -> Any:
-        """The new value(s) of the field after ``num_updates`` optimizer updates.
+        """The new value(s) of the field for ``num_updates`` optimizer updates.
 
         Return one number per param group (a list or tuple), one number for every group, or
         ``None`` to leave the groups unchanged. Numbers may be floats, ints or one-element
         Tensors; they are written as floats (into the existing Tensor, in place, where the
         group holds a Tensor).
         """
+
+    def _initial_values(self) -> Any:
+        """What the field holds at construction: the bases (a subclass may write others)."""
+        return self.base_lrs
 
     # -- the write ---------------------------------------------------------------------------
     def update_param_groups(self, values: Any) -> None:
@@ -200,11 +233,19 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         Every value is checked first (finite, real, no autograd graph, valid for the field);
         a rejected call writes nothing.
         """
+        self._require_init()
         floats = self._binding.write_each(self._per_group(values), self.last_epoch)
         self._last_lr = floats  # type: ignore[assignment]
 
     #: pytorch-accelerated's name, so ported subclasses that call it keep working.
     _update_param_groups = update_param_groups
+
+    def _require_init(self) -> None:
+        if "_binding" not in self.__dict__:
+            raise TypeError(
+                f"{type(self).__name__}.__init__ must call super().__init__(optimizer, "
+                f"param_group_field=...) first"
+            )
 
     def _per_group(self, values: Any) -> list[Any]:
         """``values`` as one entry per param group (a single number is used for all)."""
@@ -232,10 +273,12 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
             )
         return items
 
-    def _apply(self, num_updates: int) -> None:
-        # last_epoch is the new count while get_updated_values runs (torch's convention for
-        # get_lr); if it raises, the count is left as it was.
-        previous, self.last_epoch = self.last_epoch, num_updates
+    def _advance(self, num_updates: int) -> None:
+        """Write ``get_updated_values(num_updates)``; the count is the new one while it runs
+        (pytorch-accelerated increments first) and is left as it was if it raises."""
+        self._require_init()
+        previous = self.last_epoch
+        self.last_epoch = num_updates - self._first_update
         try:
             values = self.get_updated_values(num_updates)
             if values is not None:
@@ -243,6 +286,17 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         except BaseException:
             self.last_epoch = previous
             raise
+
+    def _position(self, epoch: int) -> None:
+        """Write what is in effect after ``epoch`` optimizer updates, as the count says."""
+        num_updates = epoch + self._first_update
+        if num_updates >= 0:
+            self._advance(num_updates)
+            return
+        values = self._initial_values()
+        if values is not None:
+            self.update_param_groups(values)
+        self.last_epoch = epoch
 
     def _checkpoint(self) -> Any:
         """What :meth:`_rollback` needs to undo the next step (see SynchronousSchedule)."""
@@ -256,20 +310,38 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
 
     # -- stepping ----------------------------------------------------------------------------
     def step_update(self, num_updates: int) -> None:
-        """Write the values for ``num_updates`` optimizer updates (call it after each update)."""
+        """Write ``get_updated_values(num_updates)`` (call it after each optimizer update)."""
         n = check_step(num_updates)
-        self._apply(n)
+        self._advance(n)
         self._step_count += 1
 
+    def _refuse_going_back(self, epoch: int) -> None:
+        if epoch < self.last_epoch:
+            raise ValueError(
+                f"{type(self).__name__}.step({epoch}) would move the count back from "
+                f"{self.last_epoch} optimizer updates to {epoch}. pytorch-accelerated's "
+                f"TrainerWithTimmScheduler calls scheduler.step(epoch) at the end of every "
+                f"epoch, which would reset the count: these schedulers count optimizer "
+                f"updates, so run them with pytorch-accelerated's Trainer (it calls step() "
+                f"after each update), and call step_update(num_updates) to set a count on "
+                f"purpose"
+            )
+
     def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
-        """``step(n)`` is ``step_update(n)``; ``step()`` raises: this scheduler does not count."""
+        """``step(n)`` is ``step_update(n)``; ``step()`` raises: this scheduler does not count.
+
+        ``n`` may not be below the count (a count going back is what pytorch-accelerated's
+        ``TrainerWithTimmScheduler`` would do by calling ``step(epoch)``): ``ValueError``.
+        """
         if epoch is None:
             raise TypeError(
                 f"{type(self).__name__} is a stateless SchedulerBase: pass the number of "
                 f"optimizer updates, scheduler.step_update(num_updates) (or step(num_updates)); "
                 f"subclass StatefulSchedulerBase for a scheduler that counts itself"
             )
-        self.step_update(epoch)
+        n = check_step(epoch)
+        self._refuse_going_back(n)
+        self.step_update(n)
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -279,8 +351,12 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
 
     @property
     def base_lr_values(self) -> list[float]:
-        """pytorch-accelerated's name for :attr:`base_lrs`."""
+        """pytorch-accelerated's name for :attr:`base_lrs`: each group's recorded base."""
         return list(self.base_lrs)  # type: ignore[arg-type]
+
+    @base_lr_values.setter
+    def base_lr_values(self, bases: list[float]) -> None:
+        self.base_lrs = bases  # type: ignore[assignment]
 
     def current_values(self) -> list[float]:
         """The field's value in every param group now, as floats (works for ``"betas[0]"``)."""
@@ -334,10 +410,16 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         is loaded too (loading both, in either order, gives the same result). The whole dict
         is checked first; a rejected load changes nothing.
 
+        pytorch-accelerated's state dicts (its ``SchedulerBase`` saves its ``__dict__``, its
+        ``CosineLrScheduler`` its options and ``num_updates``, its ``WSDLrScheduler`` its public
+        attributes) load too, as they do there: each key restores the attribute of that name
+        (``num_updates`` the count, ``base_lr_values`` the bases) and the optimizer is not
+        touched. Unknown keys and values of the wrong kind are refused.
+
         Args:
-            strict: ``False`` keeps this scheduler's configuration (its class, curve and
-                bases) and restores only the count, then writes this scheduler's own values
-                for it: the one thing ``strict=False`` means everywhere in this package.
+            strict: ``False`` keeps this scheduler's configuration (its class, curve, bases
+                and attributes) and restores only the count, then writes this scheduler's own
+                values for it: the one thing ``strict=False`` means everywhere in this package.
 
         Raises:
             ValueError: the state dict is another kind of object's, for another field, another
@@ -351,6 +433,8 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         """Check ``state_dict`` whole; return the function that applies it."""
         name = type(self).__qualname__
         state = require_mapping(state_dict, name)
+        if "last_epoch" not in state and KIND not in state:
+            return self._prepare_upstream_load(state)
         check_identity(
             state,
             name,
@@ -372,7 +456,7 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         values = read_floats(state, "values", self._n_groups, name)
         last_epoch = read_step(state, "last_epoch", name)
         count = read_step(state, "_step_count", name) if "_step_count" in state else last_epoch + 1
-        restored = self._check_attributes(state.get("attributes", {}))
+        restored = self._check_attributes(state.get("attributes", {})) if strict else {}
         binding = self._binding
         binding.check_values(values, last_epoch)
         binding.check_values(bases, last_epoch)  # bases are values the field may hold
@@ -381,7 +465,7 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
             def apply_step_only() -> None:
                 token = self._checkpoint()
                 try:
-                    self._apply(last_epoch)
+                    self._position(last_epoch)
                 except BaseException:
                     self._rollback(token)
                     raise
@@ -398,6 +482,78 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
             self._last_lr = values  # type: ignore[assignment]
 
         return apply
+
+    #: The keys of pytorch-accelerated's state dicts that are not attributes of the subclass.
+    _UPSTREAM_KEYS = frozenset(
+        {"param_group_field", "_initial_param_group_field", "base_lr_values"}
+    )
+
+    def _prepare_upstream_load(self, state: Mapping[str, Any]) -> Callable[[], None]:
+        """Check a pytorch-accelerated state dict whole; return the function that applies it.
+
+        pytorch-accelerated loads with ``self.__dict__.update(state_dict)``: every key sets
+        the attribute of that name, and a dict may hold only some of them. Here each key must
+        name something this scheduler has (the field, the bases, the count, or one of the
+        subclass's plain-data attributes) and hold the same kind of value.
+        """
+        name = type(self).__qualname__
+        if not state:
+            raise ValueError(
+                f"an empty state dict cannot be loaded into {name}; load the dict its "
+                f"state_dict() returned"
+            )
+        own = self._subclass_attributes()
+        counts = ("num_updates", "_num_updates") if self._counts_itself() else ()
+        unknown = sorted(
+            str(k)
+            for k in state
+            if k not in own and k not in self._UPSTREAM_KEYS and k not in counts
+        )
+        if unknown:
+            raise ValueError(
+                f"this is not a {name} state dict: {unknown} are not attributes of {name}; it "
+                f"looks like {describe(state)}. Load it into the object that saved it."
+            )
+        field = state.get("param_group_field", self.param_group_field)
+        if field != self.param_group_field:
+            raise ValueError(
+                f"the state dict is for param_group_field {field!r} but this {name} drives "
+                f"{self.param_group_field!r}; load it into the scheduler of {field!r}"
+            )
+        record = state.get("_initial_param_group_field", record_name(self._slot.key))
+        if record != record_name(self._slot.key):
+            raise ValueError(
+                f"the state dict records its bases as {record!r} but this {name} records them "
+                f"as {record_name(self._slot.key)!r}"
+            )
+        bases = None
+        if "base_lr_values" in state:
+            bases = read_floats(state, "base_lr_values", self._n_groups, name)
+            self._binding.check_values(bases, None)
+        count = None
+        for key in counts:
+            if key in state:
+                count = read_step(state, key, name, minimum=self._first_update)
+        restored = {}
+        for key, value in state.items():
+            if key in own:
+                why = _shape_mismatch(value, own[key], f"{key!r}")
+                if why:
+                    raise TypeError(f"{name} state dict: {why}")
+                restored[key] = _plain_copy(value)[1]
+
+        def apply() -> None:
+            for attribute, value in restored.items():
+                setattr(self, attribute, value)
+            if bases is not None:
+                self.base_lrs = bases  # type: ignore[assignment]
+            if count is not None:
+                self.last_epoch = count - self._first_update
+
+        return apply
+
+    def _counts_itself(self) -> bool:
+        return False
 
     def _check_curve(self, state: Mapping[str, Any], strict: bool) -> None:
         """A curve in the state dict belongs to a :class:`CurveScheduler`."""
@@ -461,6 +617,8 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         )
 
     def __repr__(self) -> str:
+        if "_binding" not in self.__dict__:  # inside a failing __init__
+            return f"<{type(self).__name__}, not initialised>"
         return (
             f"{type(self).__name__}(param_group_field={self.param_group_field!r}, "
             f"last_epoch={self.last_epoch})"
@@ -470,9 +628,17 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
 class StatefulSchedulerBase(SchedulerBase):
     """A scheduler of any param-group field that counts optimizer updates itself.
 
-    Call ``scheduler.step()`` after every ``optimizer.step()``, as with any torch scheduler;
-    the ``n``-th call writes ``get_updated_values(n)`` (``n = 0`` was written at
-    construction). ``step(n)`` and ``step_update(n)`` set the count to ``n``.
+    Call ``scheduler.step()`` after every ``optimizer.step()``, as pytorch-accelerated's
+    ``Trainer`` does. The count ``_num_updates`` starts at −1; each ``step()`` adds one and
+    writes ``get_updated_values(_num_updates)``: the ``k``-th call writes
+    ``get_updated_values(k − 1)`` (pytorch-accelerated 0.1.61's timing, one update later than
+    PyTorch's schedulers). ``last_epoch`` is ``_num_updates + 1``, the number of ``step()``
+    calls.
+
+    ``step_update(n)`` writes ``get_updated_values(n)`` and sets the count to ``n`` (the next
+    ``step()`` writes ``n + 1``); pytorch-accelerated leaves its count alone there.
+    ``step(k)`` puts the scheduler where ``k`` calls of ``step()`` put it (``step_update(k −
+    1)``); a ``k`` below the count raises ``ValueError``.
 
     Example (the seed's weight-decay scheduler, unchanged but for the import):
 
@@ -488,21 +654,49 @@ class StatefulSchedulerBase(SchedulerBase):
         ...                     for g in self.optimizer.param_groups]
         >>> opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], weight_decay=0.5)
         >>> s = StepWdScheduler(opt, n=2, gamma=2.0)
-        >>> for _ in range(4):
+        >>> for _ in range(3):
+        ...     opt.step()
         ...     s.step()
-        >>> s.get_last_lr()
-        [2.0]
+        >>> s.get_last_lr(), s._num_updates
+        ([1.0], 2)
 
-    Differences from pytorch-accelerated: there, the first ``step()`` passes 0 (so each value
-    takes effect one update late); here ``step()`` passes the number of updates done, like
-    the stateless ``step_update(num_updates)`` loop of the same library.
+    pytorch-accelerated declares ``state_dict``/``load_state_dict`` abstract here; this class
+    has working ones (plain data, see :meth:`SchedulerBase.state_dict`). A subclass that
+    defines its own, as pytorch-accelerated requires, keeps them.
     """
 
+    _first_update: ClassVar[int] = -1
+    _num_updates: int
+
+    @property  # type: ignore[override]
+    def last_epoch(self) -> int:
+        """The number of ``step()`` calls: ``_num_updates − _first_update``."""
+        return self._num_updates - self._first_update
+
+    @last_epoch.setter
+    def last_epoch(self, value: int) -> None:
+        self._num_updates = value + self._first_update
+
+    def _counts_itself(self) -> bool:
+        return True
+
+    def get_current_step(self) -> int:
+        """The count passed to ``get_updated_values`` last (``_num_updates``; −1 before the
+        first ``step()``)."""
+        return self._num_updates
+
     def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
-        """Advance the count by one (or set it to ``epoch``) and write the new values."""
-        if epoch is None and self._step_count == 1:
-            check_step_order(self.optimizer)
-        self.step_update(self.last_epoch + 1 if epoch is None else epoch)
+        """Add one to the count and write its values (or go to where ``epoch`` steps lead)."""
+        self._require_init()
+        if epoch is None:
+            if self._step_count == 1:
+                check_step_order(self.optimizer)
+            self.step_update(self._num_updates + 1)
+            return
+        n = check_step(epoch)
+        self._refuse_going_back(n)
+        self._position(n)
+        self._step_count += 1
 
 
 class CurveScheduler(StatefulSchedulerBase):
@@ -522,7 +716,13 @@ class CurveScheduler(StatefulSchedulerBase):
 
     The state dict records the curve's name and parameters (never the curve object); loading
     one saved with another curve raises ``ValueError`` unless ``strict=False``.
+
+    Unlike :class:`StatefulSchedulerBase`, it keeps PyTorch's timing: ``λ(0)`` is written at
+    construction (``get_updated_values(0)`` runs inside ``__init__``: a subclass sets what it
+    reads before calling ``super().__init__``) and the ``k``-th ``step()`` writes ``λ(k)``.
     """
+
+    _first_update: ClassVar[int] = 0
 
     def __init__(
         self,
@@ -532,9 +732,17 @@ class CurveScheduler(StatefulSchedulerBase):
         *,
         one_value_for_all_groups: bool = False,
     ) -> None:
+        curve = as_curve(curve)
+        # Checked before the base class records and writes anything: a refusal changes nothing.
+        probe = bind(optimizer, param_group_field, type(self).__name__)
+        check_one_value(curve, probe, one_value_for_all_groups)
+        lam = curve(0)
+        probe.check_values(
+            [lam] * probe.n_groups if curve.absolute else [b * lam for b in probe.bases], 0
+        )
         super().__init__(optimizer, param_group_field=param_group_field)
-        self.curve = as_curve(curve)
-        check_one_value(self.curve, self._binding, one_value_for_all_groups)
+        self.curve = curve
+        self._advance(0)
 
     def get_updated_values(self, num_updates: int) -> float | list[float]:
         lam = self.curve(num_updates)

@@ -15,6 +15,12 @@ and the seed-003 bases) binds through :class:`Binding`, so these rules hold for 
   :func:`rebase` records new bases on purpose (a new phase with a new peak).
 * **One layout guard.** A binding is made for the optimizer's param groups at attach time; a
   group added later is an error that says to rebuild the schedule.
+* **Some groups only** (``groups=``): a binding can drive a selection of the param groups,
+  given as indices or as a callable ``group -> bool`` resolved once, at attach time, to the
+  indices it selects (:func:`select_groups`). The groups outside the selection are never read,
+  checked, recorded or written (no ``initial_*`` record, no ``default_value``). The selection
+  stays those indices: groups added later (``optimizer.add_param_group``) are left alone, and
+  only an optimizer that no longer has a selected index is an error.
 * **One guarded write.** A value is written only if it is a finite real number (a float, an
   int or a one-element real Tensor without grad) and, for the keys torch validates (``lr``,
   ``weight_decay``, ``momentum``, ``eps`` >= 0 and ``0 <= betas[i] < 1``), a value torch would
@@ -27,27 +33,33 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
+import types
 import warnings
 import weakref
-from collections.abc import Iterator, Sequence
-from typing import Any, NoReturn
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, NoReturn, TypeAlias
 
 import torch
 from torch.optim import Optimizer
 
 from .errors import external_stacklevel
-from .param_groups import Slot, as_float, extend_optimizer, is_number
+from .param_groups import Slot, _check_default, as_float, extend_optimizer, is_number
 
 __all__ = [
     "Binding",
     "BoundBases",
+    "GroupSelection",
     "RefusesTorchSequentialLR",
     "check_step_order",
     "check_value",
     "rebase",
     "record_name",
     "refuse_torch_composite",
+    "select_groups",
 ]
+
+#: What ``groups=`` accepts: param-group indices, or a callable ``group -> bool``.
+GroupSelection: TypeAlias = "Sequence[int] | Callable[[Mapping[str, Any]], bool]"
 
 #: The range torch's own optimizers accept for a key: ``(low, high, high_inclusive)``.
 _TORCH_RANGES: dict[str, tuple[float, float, bool]] = {
@@ -125,18 +137,20 @@ def _record_element(slot: Slot, group: dict[str, Any], value: Any) -> None:
 
 
 def recorded_bases(
-    optimizer: Optimizer, slot: Slot
+    optimizer: Optimizer, slot: Slot, indices: Sequence[int] | None = None
 ) -> tuple[list[float], list[tuple[dict[str, Any], Any]]]:
     """Each group's base of ``slot`` and the records still to write ``(group, record)``.
 
     The base is the group's record (``initial_<key>``, else 1.x's record), else its current
     value, which is then to be recorded. Nothing is written here (a rejected attach changes
     nothing); :meth:`Binding.commit` writes the records. For a tuple element the record to
-    write is the element's value.
+    write is the element's value. ``indices`` limits it to those groups (default: all).
     """
     name = record_name(slot.key)
     bases, pending = [], []
-    for index, group in enumerate(optimizer.param_groups):
+    groups = optimizer.param_groups
+    chosen = range(len(groups)) if indices is None else indices
+    for index, group in ((i, groups[i]) for i in chosen):
         current = slot.read_float(group, index)  # the key exists and holds a finite number
         if slot.index is not None:
             if _element(slot, group) is not None:
@@ -177,10 +191,16 @@ def _shared_tensors(groups: Sequence[dict[str, Any]], slot: Slot) -> list[tuple[
 
 
 def _check_shared(
-    pairs: list[tuple[int, int]], values: Sequence[float], target: str, owner: str
+    pairs: list[tuple[int, int]],
+    values: Sequence[float],
+    target: str,
+    owner: str,
+    labels: Sequence[int] | None = None,
 ) -> None:
     for i, j in pairs:
         if values[i] != values[j]:
+            if labels is not None:
+                i, j = labels[i], labels[j]  # positions -> group indices
             raise ValueError(
                 f"{owner}: param groups {i} and {j} hold one and the same Tensor as "
                 f"{target!r} (torch gives every group without its own value the default's "
@@ -255,6 +275,95 @@ def _per_group(values: Any, n_groups: int, target: str) -> list[float]:
     return [as_float(v) if is_number(v) else v for v in values]
 
 
+def select_groups(optimizer: Optimizer, groups: Any) -> tuple[int, ...] | None:
+    """The param-group indices ``groups=`` selects, checked; ``None`` for all groups.
+
+    ``groups`` is ``None`` (every group), a sequence of indices in increasing order, or a
+    callable ``group -> bool`` called once per param group, now, with a read-only view of the
+    group's dict (so it selects by a ``"name"`` entry you put in your groups:
+    ``groups=lambda g: g.get("name") == "head"``); the result is the indices it selected.
+
+    Raises:
+        TypeError: not a sequence of ints or a callable, or a callable returning a non-bool.
+        ValueError: an index out of range, listed twice or out of order, a selection of no
+            group, or a callable that raised. Nothing is changed.
+
+    Example:
+        >>> import torch
+        >>> p = [torch.nn.Parameter(torch.zeros(1)) for _ in range(3)]
+        >>> opt = torch.optim.SGD([{"params": [q], "name": n} for q, n in zip(p, "abc")], lr=0.1)
+        >>> select_groups(opt, [0, 2]), select_groups(opt, lambda g: g["name"] != "a")
+        ((0, 2), (1, 2))
+    """
+    if groups is None:
+        return None
+    _check_optimizer(optimizer)
+    n = len(optimizer.param_groups)
+    example = "groups=[0, 2] or groups=lambda g: g.get('name') == 'head'"
+    if callable(groups) and not isinstance(groups, Sequence):
+        chosen = []
+        for index, group in enumerate(optimizer.param_groups):
+            try:
+                verdict = groups(types.MappingProxyType(group))
+            except Exception as exc:
+                raise ValueError(
+                    f"groups: the selector {groups!r} raised {type(exc).__name__}: {exc} on "
+                    f"param_groups[{index}]; it is called once with every param group (a "
+                    f"read-only view of its dict) and must return True or False for each, "
+                    f"e.g. lambda g: g.get('name') == 'head' for groups without a 'name'"
+                ) from exc
+            if type(verdict) is not bool:
+                raise TypeError(
+                    f"groups: the selector {groups!r} returned {type(verdict).__name__} "
+                    f"{verdict!r} for param_groups[{index}]; it must return True or False "
+                    f"(wrap the test in bool(...))"
+                )
+            if verdict:
+                chosen.append(index)
+        if not chosen:
+            names = [g.get("name") for g in optimizer.param_groups]
+            raise ValueError(
+                f"groups: the selector {groups!r} selects none of the {n} param groups "
+                f"(their 'name' entries: {names}); select at least one, or leave groups=None "
+                f"to drive every group"
+            )
+        return tuple(chosen)
+    if isinstance(groups, (str, bytes, Mapping)) or not isinstance(groups, Sequence):
+        raise TypeError(
+            f"groups must be a list of param-group indices or a callable group -> bool, e.g. "
+            f"{example}; got {type(groups).__name__} {groups!r}"
+        )
+    if len(groups) == 0:
+        raise ValueError(
+            "groups=[] selects no param group; list at least one index, or leave groups=None "
+            "to drive every group"
+        )
+    indices: list[int] = []
+    for position, index in enumerate(groups):
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise TypeError(
+                f"groups[{position}] is {type(index).__name__} {index!r}, not a param-group "
+                f"index (an int); {example}"
+            )
+        if not 0 <= int(index) < n:
+            raise ValueError(
+                f"groups[{position}] is {index!r} but the optimizer has {n} param groups "
+                f"(indices 0 to {n - 1}); select existing groups"
+            )
+        if index in indices:
+            raise ValueError(
+                f"groups lists param group {index!r} twice ({list(groups)!r}); list each group once"
+            )
+        if indices and index < indices[-1]:
+            raise ValueError(
+                f"groups must list the indices in increasing order (the selected groups keep "
+                f"the optimizer's order), got {list(groups)!r}; write "
+                f"{sorted({int(i) for i in groups})!r}"
+            )
+        indices.append(int(index))
+    return tuple(indices)
+
+
 def refuse_torch_composite(owner: str) -> NoReturn:
     """The error for torch's ``SequentialLR`` over a schedule that cannot run inside it.
 
@@ -283,10 +392,25 @@ def _mark_stepped(optimizer: Optimizer, args: Any, kwargs: Any) -> None:
 
 
 def watch_steps(optimizer: Optimizer) -> None:
-    """Note every ``optimizer.step()`` from now on (for :func:`check_step_order`)."""
-    if optimizer not in _WATCHED:
-        _WATCHED.add(optimizer)
-        optimizer.register_step_post_hook(_mark_stepped)
+    """Note every ``optimizer.step()`` from now on (for :func:`check_step_order`).
+
+    An optimizer that never ran ``Optimizer.__init__`` (Accelerate's ``AcceleratedOptimizer``
+    wraps one) has no step hooks: it is not watched, so the call-order check stays silent.
+    """
+    if optimizer in _WATCHED or not hasattr(optimizer, "_optimizer_step_post_hooks"):
+        return
+    _WATCHED.add(optimizer)
+    optimizer.register_step_post_hook(_mark_stepped)
+
+
+def has_stepped(optimizer: Optimizer) -> bool:
+    """Whether a watched ``optimizer`` has run ``step()`` since a schedule was attached."""
+    return optimizer in _STEPPED
+
+
+def forget_steps(optimizer: Optimizer) -> None:
+    """Undo :func:`has_stepped` (a range test that steps an optimizer and puts it back)."""
+    _STEPPED.discard(optimizer)
 
 
 def check_step_order(optimizer: Optimizer) -> None:
@@ -406,10 +530,16 @@ class Binding:
         optimizer: the optimizer whose groups are driven.
         target: ``"lr"``, ``"weight_decay"``, a custom key, or ``"betas[0]"``.
         owner: how errors name the schedule (e.g. ``"CurveSchedule(CosineWarmup)"``).
-        default_value: creates the key in groups that lack it.
+        default_value: creates the key in groups that lack it (only the selected ones).
+        groups: drive only these param groups (see :func:`select_groups`); ``None``: all.
 
     Attributes:
-        bases: the recorded base of every group, as floats.
+        bases: the recorded base of every driven group, as floats.
+        selection: the selected group indices, or ``None`` (every group).
+        indices: the indices of the driven groups (``0 .. n-1`` without a selection).
+        n_groups: how many groups are driven; ``bases``, :meth:`write_each`,
+            :meth:`check_values`, :meth:`read` and :meth:`groups` have one entry per driven
+            group, in the optimizer's order.
     """
 
     __slots__ = (
@@ -438,14 +568,23 @@ class Binding:
         "_tensor_groups",
         "_tuple",
         "bases",
+        "indices",
         "key",
         "n_groups",
         "optimizer",
         "owner",
+        "selection",
         "slot",
         "target",
         "uniform_base",
     )
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Binding:
+        # ``groups=`` gives the subclass whose layout check knows the selection; the binding
+        # of every group keeps its own (the hot path is unchanged).
+        if cls is Binding and kwargs.get("groups") is not None:
+            cls = _SelectedBinding
+        return object.__new__(cls)
 
     def __init__(
         self,
@@ -454,10 +593,14 @@ class Binding:
         *,
         owner: str,
         default_value: float | torch.Tensor | None = None,
+        groups: GroupSelection | None = None,
     ) -> None:
         self.slot = slot = Slot(target)
         self._added: list[dict[str, Any]] = []
         self._added_default = False
+        # Resolved (and checked) before anything is created: a rejected selection changes
+        # nothing, and a callable sees the groups as the user built them.
+        self.selection = selection = select_groups(optimizer, groups)
         if default_value is not None:
             if slot.index is not None:
                 raise ValueError(
@@ -466,9 +609,16 @@ class Binding:
                 )
             _check_optimizer(optimizer)
             # What default_value adds, so that a construction that fails takes it back.
-            self._added = [g for g in optimizer.param_groups if slot.key not in g]
-            self._added_default = slot.key not in optimizer.defaults
-            extend_optimizer(optimizer, slot.key, default_value)  # type: ignore[arg-type]
+            if selection is None:
+                self._added = [g for g in optimizer.param_groups if slot.key not in g]
+                self._added_default = slot.key not in optimizer.defaults
+                extend_optimizer(optimizer, slot.key, default_value)  # type: ignore[arg-type]
+            else:  # only the selected groups; optimizer.defaults is left alone
+                _check_default(slot.key, default_value)
+                chosen = [optimizer.param_groups[i] for i in selection]
+                self._added = [g for g in chosen if slot.key not in g]
+                for group in self._added:
+                    group[slot.key] = _copy_value(default_value)
         _check_optimizer(optimizer)
         watch_steps(optimizer)
         self.optimizer = optimizer
@@ -493,18 +643,56 @@ class Binding:
         self._head: dict[str, Any] = self._dummy
         self._tail: dict[str, Any] = self._dummy
         self._slow_probe = False
+        self.indices: tuple[int, ...] = (
+            tuple(range(len(optimizer.param_groups))) if selection is None else selection
+        )
         try:
-            bases, self._pending = recorded_bases(optimizer, slot)
+            bases, self._pending = recorded_bases(optimizer, slot, selection)
         except BaseException:
             self.abandon()
             raise
         self.set_bases(bases)
         self.n_groups = len(bases)
 
+    def _driven(self) -> list[dict[str, Any]]:
+        """The driven group dicts, as the optimizer holds them now (no layout check)."""
+        groups = self.optimizer.param_groups
+        return [groups[i] for i in self.indices]
+
     def recorded(self) -> list[bool]:
-        """For every group: whether it held a record of the key before this binding."""
+        """For every driven group: whether it held a record of the key before this binding."""
         pending = {id(group) for group, _ in self._pending}
-        return [id(group) not in pending for group in self.optimizer.param_groups]
+        return [id(group) not in pending for group in self._driven()]
+
+    def expand(self, values: Sequence[Any]) -> list[Any]:
+        """``values`` (one per driven group) as one value per param group of the optimizer.
+
+        Without a selection that is ``values``. With one, a group outside it reads as its
+        current value of the key (a float), or ``None`` where it holds no number there: the
+        length is torch's convention for ``get_last_lr()``, whatever the selection.
+        """
+        if self.selection is None:
+            return list(values)
+        out = [self._peek(group) for group in self.optimizer.param_groups]
+        for index, value in zip(self.indices, values):
+            out[index] = value
+        return out
+
+    def pick(self, values: Sequence[Any]) -> list[Any]:
+        """The entries of the driven groups in ``values`` (one per param group of the
+        optimizer): the inverse of :meth:`expand`."""
+        if self.selection is None:
+            return list(values)
+        return [values[i] for i in self.indices]
+
+    def _peek(self, group: dict[str, Any]) -> float | None:
+        """The group's current value of the key as a float, or ``None`` (never raises)."""
+        value = group.get(self.key)
+        if self.slot.index is not None:
+            if not isinstance(value, (tuple, list)) or len(value) <= self.slot.index:
+                return None
+            value = value[self.slot.index]
+        return as_float(value) if is_number(value) else None
 
     def adopt_records(self, records: Sequence[Any]) -> None:
         """Record ``records[g]`` (instead of the value at attach time) for the groups that had
@@ -512,7 +700,7 @@ class Binding:
         stand-in, so the record is the one torch would have written on a real optimizer."""
         if self._tuple:
             return
-        index_of = {id(g): i for i, g in enumerate(self.optimizer.param_groups)}
+        index_of = {id(g): i for i, g in enumerate(self._driven())}
         adopted = []
         bases = list(self.bases)
         for group, _ in self._pending:
@@ -538,7 +726,7 @@ class Binding:
     def abandon(self) -> None:
         """Take back what ``default_value`` added: the construction using this binding failed."""
         for group in self._added:
-            group.pop(self.key, None)
+            group.pop(self.slot.key, None)
         if self._added_default:
             self.optimizer.defaults.pop(self.key, None)
         self._added, self._added_default = [], False
@@ -565,7 +753,7 @@ class Binding:
 
     def describe_groups(self) -> str:
         """The groups and their bases, for messages: ``group 0: 0.001, group 1: 0.0001``."""
-        return ", ".join(f"group {i}: {b!r}" for i, b in enumerate(self.bases))
+        return ", ".join(f"group {i}: {b!r}" for i, b in zip(self.indices, self.bases))
 
     # -- layout ------------------------------------------------------------------------------
     def groups(self) -> list[dict[str, Any]]:
@@ -610,14 +798,21 @@ class Binding:
             raise RuntimeError(
                 f"the optimizer now has {len(groups)} param groups but {self.owner} of "
                 f"{self.target!r} was built for {self.n_groups}; create schedules after the "
-                f"last add_param_group() (or rebuild them and load their state dicts)"
+                f"last add_param_group() (or rebuild them and load their state dicts), or "
+                f"build them with groups=[...] to drive only those groups (groups added later "
+                f"are then left alone)"
             )
+        self._lay_out(groups, groups)
+
+    def _lay_out(self, groups: list[dict[str, Any]], driven: list[dict[str, Any]]) -> None:
+        """Cache the layout of the ``driven`` groups of the optimizer's list ``groups``."""
         key, element = self.key, self.slot.index
         floats, tensors, others = [], [], []
-        for index, group in enumerate(groups):
+        for index, group in enumerate(driven):
             if key not in group:
                 raise RuntimeError(
-                    f"param_groups[{index}] no longer holds {key!r}, which {self.owner} drives"
+                    f"param_groups[{self.indices[index]}] no longer holds {key!r}, which "
+                    f"{self.owner} drives"
                 )
             current = group[key]
             if element is not None:  # a tuple element: a float in a pair is rebuilt fast
@@ -636,23 +831,23 @@ class Binding:
         # Tensors): the identity check above notices it and the layout is read again.
         self._groups = groups
         self._float_groups = floats
-        index_of = {id(g): i for i, g in enumerate(groups)}
+        index_of = {id(g): i for i, g in enumerate(driven)}
         self._float_pairs = [(g, self.bases[index_of[id(g)]]) for g in floats]
         self._float_index = [(index_of[id(g)], g) for g in floats]
         self._tensor_groups = tensors
         self._other_groups = others
-        self._shared = _shared_tensors(groups, self.slot) if len(tensors) > 1 else []
+        self._shared = _shared_tensors(driven, self.slot) if len(tensors) > 1 else []
         # Probes for a value replaced by a Tensor (see ``groups``): the first and the last
         # group written as a plain float (or a float pair); a dummy when there is none.
         self._first = floats[0] if floats else self._dummy
         self._last = floats[-1] if floats else self._first
-        self._head, self._tail = groups[0], groups[-1]
+        self._head, self._tail = driven[0], driven[-1]
         self._slow_probe = bool(tensors) or self._tuple
 
     # -- the guarded writes --------------------------------------------------------------------
     def _bad(self, values: Sequence[Any], step: int | None) -> None:
         """Raise the error for the first of ``values`` that may not be written."""
-        for index, value in enumerate(values):
+        for index, value in zip(self.indices, values):
             check_value(value, self.target, index, step, self.owner)
         raise AssertionError("unreachable: _bad found no bad value")  # pragma: no cover
 
@@ -682,7 +877,9 @@ class Binding:
             self._bad([base * lam for base in self.bases], step)
         self.groups()
         if self._shared:
-            _check_shared(self._shared, [b * lam for b in self.bases], self.target, self.owner)
+            _check_shared(
+                self._shared, [b * lam for b in self.bases], self.target, self.owner, self.indices
+            )
         key, bases = self.key, self.bases
         if self._tuple:
             i = self._element
@@ -730,8 +927,8 @@ class Binding:
         """Write ``values[g]`` into group ``g``; returns them as floats."""
         if len(values) != self.n_groups:
             raise ValueError(
-                f"{self.owner} computed {len(values)} values for {self.target!r} but the "
-                f"optimizer has {self.n_groups} param groups"
+                f"{self.owner} computed {len(values)} values for {self.target!r} but it drives "
+                f"{self.n_groups} param groups"
             )
         floats = list(values)
         # All plain floats, finite (a NaN or inf makes the sum NaN or inf; an overflowing sum
@@ -740,11 +937,11 @@ class Binding:
         if total - total != 0.0 or not self._in_range(min(floats), max(floats)):
             floats = [
                 check_value(value, self.target, index, step, self.owner)
-                for index, value in enumerate(floats)
+                for index, value in zip(self.indices, floats)
             ]
         self.groups()
         if self._shared:
-            _check_shared(self._shared, floats, self.target, self.owner)
+            _check_shared(self._shared, floats, self.target, self.owner, self.indices)
         key = self.key
         if self._tuple:
             for index, group in self._float_index:
@@ -767,15 +964,96 @@ class Binding:
         nothing (a load checks everything before it changes anything)."""
         if len(values) != self.n_groups:
             raise ValueError(
-                f"{self.owner}: {len(values)} values for {self.target!r} but the optimizer has "
+                f"{self.owner}: {len(values)} values for {self.target!r} but it drives "
                 f"{self.n_groups} param groups"
             )
-        floats = [check_value(v, self.target, i, step, self.owner) for i, v in enumerate(values)]
+        floats = [
+            check_value(v, self.target, i, step, self.owner) for i, v in zip(self.indices, values)
+        ]
         self.groups()
         if self._shared:
-            _check_shared(self._shared, floats, self.target, self.owner)
+            _check_shared(self._shared, floats, self.target, self.owner, self.indices)
         return floats
 
     def read(self) -> list[float]:
-        """The key's current value in every group, as floats."""
-        return [self.slot.read_float(g, i) for i, g in enumerate(self.groups())]
+        """The key's current value in every driven group, as floats."""
+        return [self.slot.read_float(g, i) for i, g in zip(self.indices, self.groups())]
+
+
+class _SelectedBinding(Binding):
+    """A :class:`Binding` of the selected groups only (``groups=``).
+
+    :meth:`groups` returns the selected group dicts. The layout is read again when the
+    optimizer's list, its length, or the first or last selected dict changes (as for every
+    group, plus the length: a group added later is allowed, and checked for a Tensor it
+    shares with a selected group); an optimizer that no longer has a selected index raises.
+    """
+
+    __slots__ = ("_first_index", "_last_index", "_n_seen", "_selected")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._selected: list[dict[str, Any]] = []
+        self._n_seen = -1
+        super().__init__(*args, **kwargs)
+        self._first_index, self._last_index = self.indices[0], self.indices[-1]
+        with self.attaching():  # a failure takes back a key default_value created
+            self.groups()  # a Tensor shared with a group outside the selection is refused now
+
+    def groups(self) -> list[dict[str, Any]]:
+        """The selected param groups, checked against the layout the binding was made for."""
+        groups = self.optimizer.param_groups
+        if (
+            groups is not self._groups
+            or len(groups) != self._n_seen
+            or groups[self._first_index] is not self._head
+            or groups[self._last_index] is not self._tail
+            or type(self._first[self.key]) is not self._plain
+            or type(self._last[self.key]) is not self._plain
+            or (self._slow_probe and self._changed())
+        ):
+            self._relayout(groups)
+        return self._selected
+
+    def _relayout(self, groups: list[dict[str, Any]]) -> None:
+        if len(groups) <= self._last_index:
+            raise RuntimeError(
+                f"the optimizer now has {len(groups)} param groups but {self.owner} of "
+                f"{self.target!r} drives param_groups{list(self.indices)}; rebuild the schedule "
+                f"for the groups the optimizer has (and load its state dict)"
+            )
+        driven = [groups[i] for i in self.indices]
+        self._check_outside(groups)
+        self._lay_out(groups, driven)
+        self._selected = driven
+        self._n_seen = len(groups)
+
+    def _check_outside(self, groups: list[dict[str, Any]]) -> None:
+        """Refuse a Tensor that a selected group shares with a group outside the selection:
+        filling it in place would write into that group too."""
+        mine: dict[int, int] = {}
+        for index in self.indices:
+            value = self._raw(groups[index])
+            if isinstance(value, torch.Tensor):
+                mine[id(value)] = index
+        if not mine:
+            return
+        chosen = set(self.indices)
+        for index, group in enumerate(groups):
+            if index in chosen:
+                continue
+            value = self._raw(group)
+            if isinstance(value, torch.Tensor) and id(value) in mine:
+                raise ValueError(
+                    f"{self.owner}: param groups {mine[id(value)]} and {index} hold one and the "
+                    f"same Tensor as {self.target!r} (torch gives every group without its own "
+                    f"value the default's Tensor), and group {index} is not in groups="
+                    f"{list(self.indices)}: filling it in place would change group {index} too. "
+                    f"Give each group its own Tensor, e.g. {{'params': ..., {self.key!r}: "
+                    f"torch.tensor(...)}}, or use float values."
+                )
+
+    def _raw(self, group: dict[str, Any]) -> Any:
+        value = group.get(self.key)
+        if self.slot.index is not None and isinstance(value, (tuple, list)):
+            return value[self.slot.index] if len(value) > self.slot.index else None
+        return value

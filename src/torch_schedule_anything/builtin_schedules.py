@@ -6,6 +6,10 @@ Each function binds the curve of the same name (``torch_schedule_anything.curves
 Symbols: ``W`` warmup_to_value, ``A`` anneal_to_value, ``L`` num_warmup_steps, ``M``
 num_training_steps, ``R`` warmup_multiplier, ``P`` polynomial_exponent, ``V`` value,
 ``p = min(1, (t − L)/(M − L))``. Past ``M`` every curve holds ``A``.
+
+Each also takes the keyword-only ``groups=`` (after the 1.x arguments, which keep their
+positions): drive only some param groups, given as indices or a callable ``group -> bool``
+(see :class:`~torch_schedule_anything.CurveSchedule`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from torch.optim import Optimizer
 
 from . import curves
+from .binding import GroupSelection
 from .curve_schedule import CurveSchedule
 
 __all__ = [
@@ -39,6 +44,8 @@ def cosine_annealing_with_warmup(
     num_warmup_steps: int,
     num_training_steps: int,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Linear warmup to ``W``, then quarter-wave cosine annealing to ``A``.
 
@@ -53,6 +60,7 @@ def cosine_annealing_with_warmup(
             warmup_to_value, anneal_to_value, num_warmup_steps, num_training_steps
         ),
         schedule_target,
+        groups=groups,
     )
 
 
@@ -64,6 +72,8 @@ def cosine_annealing_with_inverse_warmup(
     num_training_steps: int,
     warmup_multiplier: float = 20.0,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Inverse warmup from ``W·R`` to ``W``, then quarter-wave cosine annealing to ``A``.
 
@@ -82,6 +92,7 @@ def cosine_annealing_with_inverse_warmup(
             warmup_multiplier,
         ),
         schedule_target,
+        groups=groups,
     )
 
 
@@ -93,6 +104,8 @@ def polynomial_schedule_with_warmup(
     num_training_steps: int,
     polynomial_exponent: float = 2.0,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Linear warmup to ``W``, then polynomial annealing to ``A``.
 
@@ -111,6 +124,7 @@ def polynomial_schedule_with_warmup(
             polynomial_exponent,
         ),
         schedule_target,
+        groups=groups,
     )
 
 
@@ -123,6 +137,8 @@ def polynomial_schedule_with_inverse_warmup(
     polynomial_exponent: float = 2.0,
     warmup_multiplier: float = 20.0,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Inverse warmup from ``W·R`` to ``W``, then polynomial annealing to ``A``.
 
@@ -142,6 +158,7 @@ def polynomial_schedule_with_inverse_warmup(
             warmup_multiplier,
         ),
         schedule_target,
+        groups=groups,
     )
 
 
@@ -152,6 +169,8 @@ def linear_schedule_with_warmup(
     num_warmup_steps: int,
     num_training_steps: int,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Linear warmup to ``W``, then linear annealing to ``A``.
 
@@ -166,6 +185,7 @@ def linear_schedule_with_warmup(
             warmup_to_value, anneal_to_value, num_warmup_steps, num_training_steps
         ),
         schedule_target,
+        groups=groups,
     )
 
 
@@ -177,6 +197,8 @@ def linear_schedule_with_inverse_warmup(
     num_training_steps: int,
     warmup_multiplier: float = 20.0,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Inverse warmup from ``W·R`` to ``W``, then linear annealing to ``A``.
 
@@ -195,6 +217,7 @@ def linear_schedule_with_inverse_warmup(
             warmup_multiplier,
         ),
         schedule_target,
+        groups=groups,
     )
 
 
@@ -205,6 +228,8 @@ def quadratic_schedule_with_warmup(
     num_warmup_steps: int,
     num_training_steps: int,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Linear warmup to ``W``, then quadratic annealing to ``A``.
 
@@ -219,6 +244,7 @@ def quadratic_schedule_with_warmup(
             warmup_to_value, anneal_to_value, num_warmup_steps, num_training_steps
         ),
         schedule_target,
+        groups=groups,
     )
 
 
@@ -230,6 +256,8 @@ def quadratic_schedule_with_inverse_warmup(
     num_training_steps: int,
     warmup_multiplier: float = 20.0,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Inverse warmup from ``W·R`` to ``W``, then quadratic annealing to ``A``.
 
@@ -248,6 +276,7 @@ def quadratic_schedule_with_inverse_warmup(
             warmup_multiplier,
         ),
         schedule_target,
+        groups=groups,
     )
 
 
@@ -258,6 +287,8 @@ def sqrt_schedule_with_warmup(
     num_warmup_steps: int,
     num_training_steps: int,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Linear warmup to ``W``, then square-root annealing to ``A``.
 
@@ -272,6 +303,7 @@ def sqrt_schedule_with_warmup(
             warmup_to_value, anneal_to_value, num_warmup_steps, num_training_steps
         ),
         schedule_target,
+        groups=groups,
     )
 
 
@@ -283,6 +315,8 @@ def sqrt_schedule_with_inverse_warmup(
     num_training_steps: int,
     warmup_multiplier: float = 20.0,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Inverse warmup from ``W·R`` to ``W``, then square-root annealing to ``A``.
 
@@ -301,6 +335,7 @@ def sqrt_schedule_with_inverse_warmup(
             warmup_multiplier,
         ),
         schedule_target,
+        groups=groups,
     )
 
 
@@ -309,6 +344,8 @@ def constant_with_warmup(
     warmup_to_value: float,
     num_warmup_steps: int,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Linear warmup to ``W``, then ``W`` for ever.
 
@@ -318,7 +355,10 @@ def constant_with_warmup(
     :class:`~torch_schedule_anything.curves.ConstantWithWarmup`.
     """
     return CurveSchedule(
-        optimizer, curves.ConstantWithWarmup(warmup_to_value, num_warmup_steps), schedule_target
+        optimizer,
+        curves.ConstantWithWarmup(warmup_to_value, num_warmup_steps),
+        schedule_target,
+        groups=groups,
     )
 
 
@@ -328,6 +368,8 @@ def constant_with_inverse_warmup(
     num_warmup_steps: int,
     warmup_multiplier: float = 20.0,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """Inverse warmup from ``W·R`` to ``W``, then ``W`` for ever.
 
@@ -340,6 +382,7 @@ def constant_with_inverse_warmup(
         optimizer,
         curves.ConstantWithInverseWarmup(warmup_to_value, num_warmup_steps, warmup_multiplier),
         schedule_target,
+        groups=groups,
     )
 
 
@@ -347,6 +390,8 @@ def constant_schedule(
     optimizer: Optimizer,
     value: float,
     schedule_target: str = "lr",
+    *,
+    groups: GroupSelection | None = None,
 ) -> CurveSchedule:
     """The constant multiplier ``V`` at every step.
 
@@ -355,4 +400,4 @@ def constant_schedule(
     Arguments and checks:
     :class:`~torch_schedule_anything.curves.ConstantSchedule`.
     """
-    return CurveSchedule(optimizer, curves.ConstantSchedule(value), schedule_target)
+    return CurveSchedule(optimizer, curves.ConstantSchedule(value), schedule_target, groups=groups)

@@ -8,7 +8,9 @@ Commands:
   (``--format text|csv|json``);
 * ``tsa plot NAME --param k=v … --steps N -o out.png``: a PNG of a curve (matplotlib);
 * ``tsa demo --scheduler … --target … --epochs N``: train a small MLP with a schedule and
-  write plots and metrics (see :mod:`torch_schedule_anything.demo`).
+  write plots and metrics (see :mod:`torch_schedule_anything.demo`);
+* ``tsa find --target KEY --start V --end V --steps N -o out.png``: a range test of one key
+  on the demo's model (see :mod:`torch_schedule_anything.range_sweep`).
 
 Exit status: 0 on success, 2 for a bad flag or parameter (one line on stderr naming it, no
 traceback), 1 when something the command needs is missing (matplotlib for plots) or when the
@@ -364,6 +366,110 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+#: ``range_test`` argument names -> ``tsa find`` flags, for error messages.
+_FIND_FLAGS = {
+    "start_value": "--start",
+    "end_value": "--end",
+    "num_steps": "--steps",
+    "mode": "--mode",
+    "beta": "--beta",
+}
+
+
+def _cmd_find(args: argparse.Namespace) -> int:
+    import torch
+    from torch import nn
+
+    from .demo import DemoConfig, demo_setup, did_you_mean
+    from .param_groups import Slot
+    from .plot import png_path
+    from .range_sweep import range_test
+
+    config = DemoConfig(
+        lr=args.lr,
+        batch_size=args.batch_size,
+        samples=args.samples,
+        seed=args.seed,
+        optimizer=args.optimizer,
+    )
+    config.validate()
+    if not args.no_plot:
+        from .plot import _figure  # fail before training when matplotlib is missing
+
+        _figure()
+    threads = torch.get_num_threads()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(config.seed)
+        torch.set_num_threads(1)  # a tiny model: one thread is fastest and reproducible
+        try:
+            model, optimizer, x, y = demo_setup(config)
+            group = optimizer.param_groups[0]
+            try:
+                slot = Slot(args.target)
+                slot.read_float(group, 0)
+            except (TypeError, ValueError, KeyError, IndexError) as exc:
+                keys = [k for k, v in group.items() if isinstance(v, (int, float))]
+                keys += [
+                    f"{k}[{i}]"
+                    for k, v in group.items()
+                    if isinstance(v, tuple)
+                    for i in range(len(v))
+                ]
+                hint = "" if config.optimizer == "adamw" else "; --optimizer adamw has betas[0]"
+                raise UsageError(
+                    f"--target: {_one_line(exc)} (optimizer {config.optimizer}{hint})"
+                    f"{did_you_mean(args.target, keys)}"
+                ) from exc
+            end = args.end
+            if end is None:  # betas[i] must stay below 1
+                end = 0.999 if slot.key == "betas" else 10.0
+            order = torch.randperm(len(x), generator=torch.Generator().manual_seed(config.seed))
+            size = config.batch_size
+            batches = [
+                (x[order[i : i + size]], y[order[i : i + size]]) for i in range(0, len(x), size)
+            ]
+
+            def loss_fn(model: nn.Module, batch: tuple[Any, Any]) -> Any:
+                return nn.functional.cross_entropy(model(batch[0]), batch[1])
+
+            try:
+                result = range_test(
+                    model,
+                    optimizer,
+                    loss_fn,
+                    batches,
+                    args.target,
+                    args.start,
+                    end,
+                    args.steps,
+                    args.mode,
+                    relative=args.relative,
+                )
+            except (TypeError, ValueError) as exc:
+                text = _one_line(exc)
+                first = re.split(r"[\s=:]", text, maxsplit=1)[0]
+                flag = _FIND_FLAGS.get(first)
+                raise UsageError(f"{flag}: {text}" if flag else text) from exc
+        finally:
+            torch.set_num_threads(threads)
+    points = result.sweep if result.per_group else result.values
+    swept = f"{points[0]:.3g} to {points[-1]:.3g}"
+    steps = f"{len(result.sweep)} of {result.num_steps} steps"
+    stopped = f"; stopped early: {result.stop_reason}" if result.stop_reason else ""
+    if result.suggestion is None:
+        print(f"no suggestion for {args.target} ({args.mode} sweep {swept}, {steps}{stopped})")
+    else:
+        print(
+            f"suggested {args.target}: {result.suggestion:.4g} "
+            f"({args.mode} sweep {swept}, {steps}{stopped})"
+        )
+    print(f"rule: {result.rule}")
+    if not args.no_plot:
+        result.plot(args.output)
+        print(f"wrote {png_path(args.output)}")
+    return 0
+
+
 # -- the parser ------------------------------------------------------------------------------
 
 
@@ -488,6 +594,55 @@ def build_parser() -> argparse.ArgumentParser:
         help="no progress (default: a bar on a terminal, else one line per epoch on stderr)",
     )
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser(
+        "find",
+        help="a range test of one key on the demo's model; write its plot",
+        description="Sweep one optimizer key (lr, weight_decay, momentum, betas[0] ...) from "
+        "--start to --end while training the demo's MLP (tsa demo --help), record the "
+        "smoothed loss, stop when it diverges, print the suggested value and the rule, and "
+        "write the plot. The model and optimizer are the demo's: SGD (momentum 0.9, "
+        "weight_decay 1e-4) or AdamW (weight_decay 0.01), lr --lr.",
+    )
+    p.add_argument("--target", default="lr", help="the optimizer key to sweep (default lr)")
+    p.add_argument(
+        "--start", type=float, default=1e-7, help="first value of the sweep (default 1e-7)"
+    )
+    p.add_argument(
+        "--end",
+        type=float,
+        default=None,
+        help="last value of the sweep (default 10; 0.999 for betas[i])",
+    )
+    p.add_argument(
+        "--steps", type=int, default=100, help="training steps of the sweep, >= 2 (default 100)"
+    )
+    p.add_argument(
+        "--mode",
+        choices=("exp", "linear"),
+        default="exp",
+        help="exp: evenly spaced in log (default); linear: evenly spaced",
+    )
+    p.add_argument(
+        "--relative",
+        action="store_true",
+        help="--start/--end are multipliers of the optimizer's own value",
+    )
+    p.add_argument(
+        "--optimizer",
+        choices=("sgd", "adamw"),
+        default="sgd",
+        help="sgd (momentum 0.9, weight_decay 1e-4) or adamw (betas, weight_decay 0.01)",
+    )
+    p.add_argument("--lr", type=float, default=0.05, help="the optimizer's lr (default 0.05)")
+    p.add_argument("--batch_size", "--batch-size", type=int, default=64, help="default 64")
+    p.add_argument(
+        "--samples", type=int, default=2048, help="data set size, 80%% used (default 2048)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seeds data, model, batch order")
+    p.add_argument("--output", "-o", type=Path, default=Path("range_test.png"), help="PNG path")
+    p.add_argument("--no-plot", action="store_true", help="skip the PNG (no matplotlib)")
+    p.set_defaults(func=_cmd_find)
     return parser
 
 

@@ -10,7 +10,12 @@ One **entry** is a mapping:
 ``one_value_for_    optional (default ``false``): allow an absolute curve on param groups
 all_groups``        whose values differ; otherwise use ``curve: multiplier`` with
                     ``params: {curve: {name: ..., params: ...}}`` for one curve per group base
+``groups``          optional: a list of param-group indices (increasing) to drive only those
+                    groups (a config holds plain data: no callables); default every group
 =================== ========================================================================
+
+Several entries may schedule one key when their ``groups`` are disjoint (a frozen backbone
+and a head on ``lr``); overlapping ones are refused, naming both entries and the group.
 
 The curve's parameters go under ``params``, **or** inline next to ``curve`` when there is no
 ``params`` key (then every key other than the three above is a curve parameter). With
@@ -30,18 +35,25 @@ from typing import Any
 
 from torch.optim import Optimizer
 
-from .binding import Binding
+from .binding import Binding, select_groups
+from .curve_schedule import CurveSchedule, check_one_value
 from .curves.base import Curve
 from .errors import LookupKeyError
 from .param_groups import Slot, curve_values
 from .registry import build_curve, list_curves
-from .curve_schedule import CurveSchedule, check_one_value
 from .synchronizer import SynchronousSchedule
 
 __all__ = ["ENTRY_KEYS", "schedule_from_config"]
 
 #: The keys an entry may hold besides inline curve parameters.
-ENTRY_KEYS = ("curve", "schedule_target", "default_value", "params", "one_value_for_all_groups")
+ENTRY_KEYS = (
+    "curve",
+    "schedule_target",
+    "default_value",
+    "params",
+    "one_value_for_all_groups",
+    "groups",
+)
 
 
 def _describe(position: int | None, target: Any) -> str:
@@ -92,13 +104,40 @@ def _split_entry(entry: Mapping[str, Any], where: str) -> tuple[str, str, Any, d
 class _Parsed:
     """One entry, checked, with its curve built (nothing written to the optimizer yet)."""
 
-    __slots__ = ("curve", "default_value", "name", "one_value", "target", "where")
+    __slots__ = ("curve", "default_value", "groups", "name", "one_value", "target", "where")
 
     def __init__(
-        self, where: str, name: str, curve: Curve, target: Any, default: Any, one_value: bool
+        self,
+        where: str,
+        name: str,
+        curve: Curve,
+        target: Any,
+        default: Any,
+        one_value: bool,
+        groups: list[int] | None = None,
     ) -> None:
         self.where, self.name, self.curve = where, name, curve
         self.target, self.default_value, self.one_value = target, default, one_value
+        self.groups = groups
+
+
+def _read_groups(entry: Mapping[str, Any], where: str) -> list[int] | None:
+    """The entry's ``groups`` as a list (checked against the optimizer later), or ``None``."""
+    groups = entry.get("groups")
+    if groups is None:
+        return None
+    if callable(groups) and not isinstance(groups, Sequence):
+        raise TypeError(
+            f"{where}: 'groups' is the callable {groups!r}; a config holds plain data, so list "
+            f"the param-group indices (e.g. groups: [0, 2]), or build the schedule in Python "
+            f"with sa.schedule(..., groups=callable)"
+        )
+    if isinstance(groups, (str, bytes, Mapping)) or not isinstance(groups, Sequence):
+        raise TypeError(
+            f"{where}: 'groups' must be a list of param-group indices such as [0, 2], got "
+            f"{type(groups).__name__} {groups!r}"
+        )
+    return list(groups)
 
 
 def _parse(entry: Any, position: int | None) -> _Parsed:
@@ -116,9 +155,10 @@ def _parse(entry: Any, position: int | None) -> _Parsed:
             f"{where}: 'one_value_for_all_groups' must be true or false, got "
             f"{type(one_value).__name__} {one_value!r}"
         )
+    groups = _read_groups(entry, where)
     with _naming(where, name):
         curve = build_curve(name, params)
-        return _Parsed(where, name, curve, target, default_value, one_value)
+        return _Parsed(where, name, curve, target, default_value, one_value, groups)
 
 
 def _build(optimizer: Optimizer, parsed: _Parsed) -> CurveSchedule:
@@ -129,21 +169,29 @@ def _build(optimizer: Optimizer, parsed: _Parsed) -> CurveSchedule:
             parsed.target,
             default_value=parsed.default_value,
             one_value_for_all_groups=parsed.one_value,
+            groups=parsed.groups,
         )
 
 
 def _check_target_present(optimizer: Optimizer, parsed: _Parsed) -> None:
     """Fail before any schedule writes into the optimizer if a key cannot be found."""
+    with _naming(parsed.where, parsed.name):
+        selection = select_groups(optimizer, parsed.groups)  # checked before anything is built
     if parsed.default_value is not None or not isinstance(parsed.target, str):
         return
     with _naming(parsed.where, parsed.name):
         slot = Slot(parsed.target)
         for index, group in enumerate(optimizer.param_groups):
-            if slot.key not in group:
+            if slot.key not in group and (selection is None or index in selection):
                 raise LookupKeyError(slot.missing_message(group, index))
         # Reads the recorded bases and checks the step-0 values without writing anything, so
         # that a bad entry leaves the optimizer as it was (all entries or none).
-        binding = Binding(optimizer, parsed.target, owner=f"the schedule of {parsed.target!r}")
+        binding = Binding(
+            optimizer,
+            parsed.target,
+            owner=f"the schedule of {parsed.target!r}",
+            groups=parsed.groups,
+        )
         check_one_value(parsed.curve, binding, parsed.one_value)
         lam = parsed.curve(0)
         values = curve_values(lam, parsed.curve.absolute, binding.bases)
@@ -179,9 +227,10 @@ def schedule_from_config(
         optimizer: any ``torch.optim.Optimizer``.
         config: one entry (a mapping) or a non-empty list of entries. An entry holds ``curve``
             (a registered name), ``schedule_target`` (default ``"lr"``), optionally
-            ``default_value``, and the curve's parameters under ``params`` or inline (see the
-            module docstring). Mappings and sequences of any kind are accepted (``dict``,
-            OmegaConf's ``DictConfig``/``ListConfig``); the config is never modified.
+            ``default_value``, ``groups`` (a list of param-group indices), and the curve's
+            parameters under ``params`` or inline (see the module docstring). Mappings and
+            sequences of any kind are accepted (``dict``, OmegaConf's
+            ``DictConfig``/``ListConfig``); the config is never modified.
 
     Returns:
         A :class:`CurveSchedule` for one entry; a :class:`SynchronousSchedule` for a list
@@ -190,9 +239,10 @@ def schedule_from_config(
     Raises:
         KeyError: an unknown curve name (the message lists the registered ones) or a
             ``schedule_target`` missing from the param groups without ``default_value``.
-        ValueError, TypeError: a malformed entry, bad curve parameters, or two entries with
-            the same ``schedule_target``. Every message starts with the entry's index and
-            target, e.g. ``config[1] (schedule_target 'weight_decay')``.
+        ValueError, TypeError: a malformed entry, bad curve parameters, bad ``groups``, or
+            two entries with the same ``schedule_target`` whose groups overlap. Every message
+            starts with the entry's index and target, e.g.
+            ``config[1] (schedule_target 'weight_decay')``.
 
     Example:
         >>> import torch, torch_schedule_anything as sa
@@ -224,21 +274,30 @@ def schedule_from_config(
     entries = list(config)
     if not entries:
         raise ValueError("config is an empty list; give at least one schedule entry")
-    seen: dict[str, int] = {}
-    for position, entry in enumerate(entries):
-        if isinstance(entry, Mapping):
-            target = entry.get("schedule_target", "lr")
-            if isinstance(target, str) and target in seen:
-                raise ValueError(
-                    f"{_describe(position, target)}: config[{seen[target]}] already schedules "
-                    f"{target!r}; each key takes one schedule. Merge the two entries, or "
-                    f"compose the curves into one"
-                )
-            if isinstance(target, str):
-                seen[target] = position
     # Parse every entry and check every key before the first schedule writes its step-0
     # value, so a bad entry leaves the optimizer untouched.
     parsed = [_parse(entry, i) for i, entry in enumerate(entries)]
     for one in parsed:
         _check_target_present(optimizer, one)
+    _check_overlaps(optimizer, parsed)
     return SynchronousSchedule([_build(optimizer, one) for one in parsed])
+
+
+def _check_overlaps(optimizer: Optimizer, parsed: Sequence[_Parsed]) -> None:
+    """Two entries of one key must drive disjoint param groups (all groups without groups)."""
+    seen: dict[str, list[tuple[int, set[int]]]] = {}
+    every = set(range(len(optimizer.param_groups)))
+    for position, one in enumerate(parsed):
+        if not isinstance(one.target, str):
+            continue
+        mine = every if one.groups is None else set(one.groups)
+        for other, theirs in seen.get(one.target, []):
+            common = sorted(mine & theirs)
+            if common:
+                raise ValueError(
+                    f"{_describe(position, one.target)}: config[{other}] already schedules "
+                    f"{one.target!r} in param group {common[0]}; each param group of a key "
+                    f"takes one schedule. Give the entries disjoint 'groups' lists, merge them, "
+                    f"or compose the curves into one"
+                )
+        seen.setdefault(one.target, []).append((position, mine))

@@ -13,6 +13,7 @@ Nothing is derived from the previous value, so there is no drift and resuming on
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -25,6 +26,7 @@ from ._validation import check_step
 from .binding import (
     Binding,
     BoundBases,
+    GroupSelection,
     check_step_order,
     check_value,
     refuse_torch_composite,
@@ -35,6 +37,7 @@ from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_af
 from .param_groups import curve_values
 from .state import (
     KIND,
+    check_groups,
     check_identity,
     is_v1_lambda_state,
     read_floats,
@@ -54,7 +57,26 @@ def as_curve(curve: Any) -> Curve:
             f"got the curve class {curve.__name__}; pass an instance, e.g. "
             f"{curve.__name__}(...), or its registered name with parameters"
         )
+    if _is_progress_function(curve):
+        raise TypeError(
+            f"{type(curve).__name__} is a function of the training progress `where` in [0, 1) "
+            f"(an fvcore ParamScheduler), not of the step: bound as it is, every step would "
+            f"read past the end. Give it the run length: sched.to_curve(total_steps=...) "
+            f"(torch_schedule_anything.compat.fvcore), or the registered curve "
+            f"'fvcore:<name>' with total_steps=..."
+        )
     return FunctionCurve(curve)
+
+
+def _is_progress_function(fn: Any) -> bool:
+    """An fvcore-style scheduler: ``fn(where)`` with ``where`` in [0, 1), not ``fn(step)``."""
+    if hasattr(fn, "to_curve"):
+        return True
+    try:
+        parameters = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return False
+    return parameters[:1] == ["where"]
 
 
 def check_one_value(curve: Curve, binding: Binding, allowed: bool) -> None:
@@ -101,6 +123,14 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
             writes the same value into all of them). Without it that is a ``ValueError``:
             use the curve's multiplier form (:class:`~torch_schedule_anything.curves.Multiplier`)
             so each group follows the curve from its own base.
+        groups: drive only some param groups: their indices in increasing order
+            (``[0, 2]``), or a callable ``group -> bool`` called once now with each group
+            (``lambda g: g.get("name") == "head"``) and recorded as the indices it selects.
+            ``None`` (the default): every group. The other groups are never read or written;
+            groups added to the optimizer later are left alone (see ``documentation/
+            per_group.md``). ``get_last_lr()`` still has one value per param group: the
+            others read as their current value (``None`` where they lack the key);
+            ``base_lrs`` has one base per selected group.
 
     Raises:
         ValueError: an absolute curve on groups with different bases (see above), or a value
@@ -128,6 +158,7 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         *,
         default_value: float | torch.Tensor | None = None,
         one_value_for_all_groups: bool = False,
+        groups: GroupSelection | None = None,
     ) -> None:
         self.curve = as_curve(curve)
         self._binding = binding = Binding(
@@ -135,6 +166,7 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
             schedule_target,
             owner=f"the schedule of {schedule_target!r} ({type(self.curve).__name__})",
             default_value=default_value,
+            groups=groups,
         )
         with binding.attaching():  # a failure takes back a key default_value created
             self._bind(optimizer, binding, schedule_target, one_value_for_all_groups)
@@ -153,6 +185,8 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         self._fn = self.curve.__call__
         self._absolute = self.curve.absolute
         self._n_groups = binding.n_groups
+        #: The selected param-group indices (a tuple), or ``None`` for every group.
+        self.groups = binding.selection
         self._write = binding.write_same if self._absolute else binding.write_scaled
         self._lam = self._write(self._fn(0), 0)
         binding.commit()
@@ -219,8 +253,14 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
 
     # -- torch's scheduler protocol ----------------------------------------------------------
     def get_last_lr(self) -> list[float]:  # type: ignore[override]
-        """The values written at the last step, one per param group (for any target)."""
-        return self._values(self._lam)
+        """The values written at the last step, one per param group (for any target).
+
+        With ``groups=``, a group outside the selection reads as its current value (``None``
+        where it does not hold the key), so the length is always the optimizer's group count.
+        """
+        if self.groups is None:
+            return self._values(self._lam)
+        return self._binding.expand(self._values(self._lam))
 
     def _values(self, lam: float) -> list[float]:
         return curve_values(float(lam), self._absolute, self._binding.bases)
@@ -234,16 +274,21 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         return self.get_last_lr()
 
     def value_at(self, step: int) -> list[float]:
-        """The values this schedule writes at ``step``, without touching the optimizer."""
-        return self._values(self._fn(check_step(step)))
+        """The values this schedule writes at ``step``, without touching the optimizer.
+
+        One per param group, like :meth:`get_last_lr` (with ``groups=``, the others read as
+        their current value).
+        """
+        return self._binding.expand(self._values(self._fn(check_step(step))))
 
     def state_dict(self) -> dict[str, Any]:
         """Plain data: the kind, the target, the step, the base values, the curve's spec.
 
         ``{"kind": "CurveSchedule", "schedule_target", "last_epoch", "_step_count",
-        "base_lrs" (one per param group), "absolute", "curve": {"name", "params"}}``.
+        "base_lrs" (one per driven param group), "absolute", "curve": {"name", "params"}}``,
+        and ``"groups"`` (the list of selected indices) for a schedule built with ``groups=``.
         """
-        return {
+        state = {
             KIND: "CurveSchedule",
             "schedule_target": self.schedule_target,
             "last_epoch": self.last_epoch,
@@ -252,13 +297,17 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
             "absolute": self._absolute,
             "curve": self.curve.spec(),
         }
+        if self.groups is not None:
+            state["groups"] = list(self.groups)
+        return state
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> None:
         """Restore the step and base values, then write the value for that step.
 
         The whole dict is checked first; a mismatch (another kind of object, another key,
-        another number of param groups, another curve, a value that is not a finite number)
-        raises ``ValueError``/``TypeError`` naming it, and nothing changes.
+        another number of param groups, another selection of groups, another curve, a value
+        that is not a finite number) raises ``ValueError``/``TypeError`` naming it, and
+        nothing changes.
 
         Also loads ScheduleAnything 1.x's dicts (a ``LambdaLR``'s) when their base values are
         this schedule's recorded ones (a 1.x dict does not name its key: other bases mean it
@@ -276,6 +325,7 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         state = require_mapping(state_dict, what)
         binding = self._binding
         if is_v1_lambda_state(state):
+            check_groups(None, self.groups, "a ScheduleAnything 1.x state dict", what)
             bases = read_floats(state, "base_lrs", self._n_groups, "1.x LambdaLR")
             if strict and bases != binding.bases:
                 raise ValueError(
@@ -290,8 +340,9 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
                 what,
                 self.schedule_target,
                 ("schedule_target", "last_epoch", "base_lrs", "curve"),
-                ("_step_count", "absolute"),
+                ("_step_count", "absolute", "groups"),
             )
+            check_groups(state.get("groups"), self.groups, "the state dict", what)
             bases = read_floats(state, "base_lrs", self._n_groups, what)
             saved_curve = state["curve"]
             if not isinstance(saved_curve, Mapping) or set(saved_curve) != {"name", "params"}:
@@ -328,7 +379,8 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         return apply
 
     def __repr__(self) -> str:
+        groups = "" if self.groups is None else f", groups={list(self.groups)}"
         return (
-            f"{type(self).__name__}(target={self.schedule_target!r}, curve={self.curve!r}, "
-            f"last_epoch={self.last_epoch})"
+            f"{type(self).__name__}(target={self.schedule_target!r}, curve={self.curve!r}"
+            f"{groups}, last_epoch={self.last_epoch})"
         )

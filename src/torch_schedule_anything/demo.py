@@ -44,9 +44,9 @@ from torch.optim.lr_scheduler import (
 
 from ._validation import check_positive, check_step_count
 from .adapter import arbitrary_schedule_factory
+from .curve_schedule import CurveSchedule
 from .param_groups import Slot
 from .registry import build_curve, list_curves
-from .curve_schedule import CurveSchedule
 
 __all__ = [
     "EPOCH_SCHEDULERS",
@@ -57,6 +57,7 @@ __all__ = [
     "DivergedError",
     "SettingError",
     "default_progress_stream",
+    "demo_setup",
     "run_demo",
     "scheduler_choices",
 ]
@@ -232,6 +233,22 @@ def _data(config: DemoConfig) -> tuple[torch.Tensor, ...]:
     y = logits.argmax(dim=1)
     n = config.train_samples
     return x[:n], y[:n], x[n:], y[n:]
+
+
+def _model() -> nn.Module:
+    return nn.Sequential(nn.Linear(_FEATURES, _HIDDEN), nn.ReLU(), nn.Linear(_HIDDEN, _CLASSES))
+
+
+def demo_setup(config: DemoConfig) -> tuple[nn.Module, Optimizer, torch.Tensor, torch.Tensor]:
+    """The demo's model, optimizer and training data for ``config``.
+
+    What ``tsa demo`` trains and ``tsa find`` sweeps: an MLP (20 → 64 → 4) with the optimizer
+    ``config.optimizer`` and the seeded training split, ``(model, optimizer, x_train, y_train)``.
+    Seed torch first (``torch.manual_seed(config.seed)``) for the demo's initial weights.
+    """
+    x_train, y_train, _, _ = _data(config)
+    model = _model()
+    return model, _optimizer(config, model), x_train, y_train
 
 
 def _optimizer(config: DemoConfig, model: nn.Module) -> Optimizer:
@@ -421,7 +438,7 @@ def _train(
     config: DemoConfig, stream: TextIO | None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     x_train, y_train, x_val, y_val = _data(config)
-    model = nn.Sequential(nn.Linear(_FEATURES, _HIDDEN), nn.ReLU(), nn.Linear(_HIDDEN, _CLASSES))
+    model = _model()
     optimizer = _optimizer(config, model)
     slot = Slot(config.target)
     sched = _build_schedule(config, optimizer)

@@ -34,11 +34,17 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from ._validation import check_step_count
 from .adapter import AdaptedSchedule, ParamGroupAdapter
+from .curve_schedule import CurveSchedule, as_curve
 from .curves.base import Curve
 from .param_groups import Slot
 from .registry import build_curve, curve_entry, list_curves
-from .curve_schedule import CurveSchedule, as_curve
-from .synchronizer import SynchronousSchedule, _needs_metrics, _root_optimizer, schedule_name
+from .synchronizer import (
+    SynchronousSchedule,
+    _needs_metrics,
+    _root_optimizer,
+    schedule_groups,
+    schedule_name,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -287,8 +293,8 @@ def _metric_at(metrics: MetricsLike, step: int) -> float:
     return float(metrics[step])
 
 
-def _closed_form(schedule: CurveSchedule, n: int) -> list[list[float]]:
-    """``[group][i]`` values of ``schedule`` at steps ``last_epoch + i``, without stepping."""
+def _closed_form_driven(schedule: CurveSchedule, n: int) -> list[list[float]]:
+    """``[g][i]``: driven group ``g``'s value at step ``last_epoch + i``, without stepping."""
     start = schedule.last_epoch
     lam = schedule.curve.values(range(start, start + n)).tolist()
     if schedule.curve.absolute:
@@ -296,10 +302,41 @@ def _closed_form(schedule: CurveSchedule, n: int) -> list[list[float]]:
     return [[base * v for v in lam] for base in schedule.base_lrs]
 
 
-def _members(schedule: LRScheduler) -> dict[str, LRScheduler]:
-    if isinstance(schedule, SynchronousSchedule):
-        return dict(schedule.schedules)
-    return {schedule_name(schedule): schedule}
+def _closed_form(schedules: Sequence[CurveSchedule], n: int) -> list[list[Any]]:
+    """``[group][i]`` values of one key at steps ``last_epoch + i``, one row per param group.
+
+    Merged from the key's schedules; a group none of them drives (``groups=``) holds its
+    current value (``None`` where it does not hold the key).
+    """
+    first = schedules[0]
+    if len(schedules) == 1 and first.groups is None:
+        return _closed_form_driven(first, n)
+    binding = first._binding
+    rows: list[list[Any]] = [[binding._peek(g)] * n for g in first.optimizer.param_groups]
+    for schedule in schedules:
+        for index, row in zip(schedule._binding.indices, _closed_form_driven(schedule, n)):
+            rows[index] = row
+    return rows
+
+
+def _members(schedule: LRScheduler) -> dict[str, list[LRScheduler]]:
+    """The schedules of every key (several per key when built with disjoint ``groups=``)."""
+    members = (
+        list(schedule.schedules.values())
+        if isinstance(schedule, SynchronousSchedule)
+        else [schedule]
+    )
+    by_key: dict[str, list[LRScheduler]] = {}
+    for member in members:
+        by_key.setdefault(schedule_name(member), []).append(member)
+    return by_key
+
+
+def _read_or_none(slot: Slot, group: dict[str, Any], index: int) -> float | None:
+    """A group's value of ``slot``; ``None`` where a ``groups=`` schedule left the key out."""
+    if slot.key not in group:
+        return None
+    return slot.read_float(group, index)
 
 
 def schedule_values(
@@ -313,6 +350,9 @@ def schedule_values(
     Row ``i`` is the value in force after ``i`` more calls to ``step()`` from the schedule's
     current step (``i = 0`` is the value now). The schedule and its optimizer are not changed:
     curve schedules are evaluated in closed form, anything else is stepped on a deep copy.
+    There is one list per param group of the optimizer: with ``groups=`` schedules (several
+    per key in a ``SynchronousSchedule``) the values are merged per group, and a group that
+    no schedule drives holds its current value (``None`` where it does not hold the key).
 
     Args:
         schedule: a ``CurveSchedule``, a ``SynchronousSchedule``, a schedule from
@@ -344,9 +384,9 @@ def schedule_values(
         )
     n = _check_steps(steps)
     members = _members(schedule)
-    if all(isinstance(m, CurveSchedule) for m in members.values()):
-        return {name: _closed_form(m, n) for name, m in members.items()}  # type: ignore[arg-type]
-    metric_driven = any(_needs_metrics(m) for m in members.values())
+    if all(isinstance(m, CurveSchedule) for ms in members.values() for m in ms):
+        return {name: _closed_form(ms, n) for name, ms in members.items()}  # type: ignore[arg-type]
+    metric_driven = any(_needs_metrics(m) for ms in members.values() for m in ms)
     if metric_driven:
         if metrics is None:
             raise ValueError(
@@ -362,18 +402,18 @@ def schedule_values(
 
 def _simulate(
     schedule: LRScheduler,
-    members: Mapping[str, LRScheduler],
+    members: Mapping[str, list[LRScheduler]],
     n: int,
     metrics: MetricsLike,
 ) -> dict[str, list[list[float]]]:
-    optimizer: Optimizer = _root_optimizer(next(iter(members.values())))
+    optimizer: Optimizer = _root_optimizer(next(iter(members.values()))[0])
     memo: dict[int, Any] = {}
     for group in optimizer.param_groups:  # share the (possibly large) parameters
         for param in group["params"]:
             memo[id(param)] = param
     memo[id(optimizer.state)] = optimizer.state  # and the optimizer state (never touched)
     copy.deepcopy(optimizer, memo)  # the twin optimizer: copied param groups
-    for member in members.values():
+    for member in (m for ms in members.values() for m in ms):
         # ParamGroupAdapter is an Optimizer, whose __getstate__ keeps only its param groups;
         # copy its attributes by hand so that the twin adapter points at the twin optimizer.
         if isinstance(member, AdaptedSchedule) and id(member.adapter) not in memo:
@@ -382,16 +422,20 @@ def _simulate(
             twin_adapter.__dict__.update(copy.deepcopy(member.adapter.__dict__, memo))
     twin = copy.deepcopy(schedule, memo)
     twin_members = _members(twin)
-    twin_opt: Optimizer = _root_optimizer(next(iter(twin_members.values())))
+    twin_opt: Optimizer = _root_optimizer(next(iter(twin_members.values()))[0])
     slots = {name: Slot(name) for name in members}
-    out: dict[str, list[list[float]]] = {
+    out: dict[str, list[list[Any]]] = {
         name: [[] for _ in twin_opt.param_groups] for name in members
+    }
+    partial = {
+        name for name, ms in members.items() if any(schedule_groups(m) is not None for m in ms)
     }
 
     def record() -> None:
         for name, slot in slots.items():
+            read = _read_or_none if name in partial else Slot.read_float
             for g, group in enumerate(twin_opt.param_groups):
-                out[name][g].append(slot.read_float(group, g))
+                out[name][g].append(read(slot, group, g))
 
     with warnings.catch_warnings():
         # Stepping a scheduler whose optimizer never stepped makes torch warn; that is the point.
@@ -422,8 +466,10 @@ def plot_schedule(
     """Plot what a schedule will write, one panel per scheduled key, without training.
 
     Each panel shows one key (``lr``, ``weight_decay``, ``betas[0]`` …); when the param
-    groups receive different values there is one line per group, otherwise one line. The
-    schedule and its optimizer are not changed (see :func:`schedule_values`).
+    groups receive different values there is one line per group (labelled ``group g``, also
+    for ``groups=`` schedules: a group no schedule drives is drawn at its current value, a
+    group without the key is left out), otherwise one line. The schedule and its optimizer
+    are not changed (see :func:`schedule_values`).
 
     Args:
         schedule: any ``LRScheduler``: ours, torch's, adapted, or a ``SynchronousSchedule``.
@@ -447,7 +493,8 @@ def plot_schedule(
             _draw(ax, x, per_group[0], label=name)
         else:
             for g, row in enumerate(per_group):
-                _draw(ax, x, row, label=f"group {g}")
+                if row and row[0] is not None:  # None: the group does not hold the key
+                    _draw(ax, x, row, label=f"group {g}")
             ax.legend(fontsize=7, loc="best", framealpha=0.8)
         if log_scale:
             ax.set_yscale("log")

@@ -18,9 +18,9 @@ from typing import Any
 
 from torch.optim import Optimizer
 
+from .curve_schedule import CurveSchedule
 from .curves.base import Curve, FunctionCurve
 from .errors import LookupKeyError, add_note
-from .curve_schedule import CurveSchedule
 
 __all__ = [
     "Entry",
@@ -380,6 +380,7 @@ def schedule(
     *,
     default_value: float | None = None,
     one_value_for_all_groups: bool = False,
+    groups: list[int] | tuple[int, ...] | Callable[[Mapping[str, Any]], bool] | None = None,
     **params: Any,
 ) -> CurveSchedule:
     """Bind a curve to ``schedule_target`` of every param group of ``optimizer``.
@@ -393,6 +394,10 @@ def schedule(
         one_value_for_all_groups: allow an absolute curve on groups whose values differ
             (see :class:`~torch_schedule_anything.CurveSchedule`); otherwise use the curve's
             multiplier form, e.g. ``sa.schedule(opt, "multiplier", curve={"name": ...})``.
+        groups: drive only some param groups: indices in increasing order (``[0, 2]``) or a
+            callable ``group -> bool`` resolved once, now, to the indices it selects
+            (``lambda g: g.get("name") == "head"``); default every group. See
+            :class:`~torch_schedule_anything.CurveSchedule` and ``documentation/per_group.md``.
         **params: the curve's parameters when ``curve`` is a name (``optimizer`` and
             ``curve`` are positional-only, so a curve parameter may be called ``curve``).
 
@@ -420,4 +425,5 @@ def schedule(
         schedule_target,
         default_value=default_value,
         one_value_for_all_groups=one_value_for_all_groups,
+        groups=groups,
     )

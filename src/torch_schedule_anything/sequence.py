@@ -41,14 +41,21 @@ from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from ._validation import check_boundaries, check_step
 from .adapter import ParamGroupAdapter, check_torch_state, restore, snapshot
-from .binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
+from .binding import (
+    Binding,
+    BoundBases,
+    GroupSelection,
+    RefusesTorchSequentialLR,
+    check_step_order,
+)
+from .curve_schedule import check_one_value
 from .curves.base import Curve
 from .errors import add_note, external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
 from .param_groups import as_float, curve_values
-from .curve_schedule import check_one_value
 from .state import (
     KIND,
+    check_groups,
     check_identity,
     read_floats,
     read_step,
@@ -132,6 +139,9 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         one_value_for_all_groups: allow absolute curve phases on groups whose bases differ
             (see :class:`~torch_schedule_anything.CurveSchedule`); otherwise wrap them in
             :class:`~torch_schedule_anything.curves.Multiplier`.
+        groups: drive only some param groups (see
+            :class:`~torch_schedule_anything.CurveSchedule`); torch scheduler phases see a
+            stand-in of the selected groups only.
 
     Raises:
         ValueError: wrong or unordered boundaries, or a curve phase other than the last whose
@@ -163,6 +173,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         *,
         default_value: float | None = None,
         one_value_for_all_groups: bool = False,
+        groups: GroupSelection | None = None,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(
@@ -201,6 +212,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
             schedule_target,
             owner=f"the sequence of {schedule_target!r}",
             default_value=default_value,
+            groups=groups,
         )
         with binding.attaching():  # a failure takes back a key default_value created
             self._bind(optimizer, phases, starts, bounds, binding, one_value_for_all_groups)
@@ -225,8 +237,9 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         self.optimizer = optimizer
         self.schedule_target = schedule_target
         self.one_value_for_all_groups = one_value_for_all_groups
-        groups = optimizer.param_groups
-        self._n_groups = len(groups)
+        self._n_groups = binding.n_groups
+        #: The selected param-group indices (a tuple), or ``None`` for every group.
+        self.groups = binding.selection
         self.boundaries = list(bounds)
         self._starts = starts
 
@@ -290,7 +303,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         starts = [as_float(shadow["lr"]) for shadow in after.adapter.param_groups]
         jumps = [
             f"group {g}: {end!r} -> {start!r}"
-            for g, (end, start) in enumerate(zip(ends, starts))
+            for g, end, start in zip(self._binding.indices, ends, starts)
             if not math.isclose(end, start, rel_tol=1e-6, abs_tol=1e-300)
         ]
         if jumps:
@@ -420,8 +433,9 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
             warnings.warn(message, PastHorizonWarning, stacklevel=external_stacklevel())
 
     def get_last_lr(self) -> list[float]:  # type: ignore[override]
-        """The values written at the last step, one per param group (for any target)."""
-        return list(self._last_values)
+        """The values written at the last step, one per param group (for any target); with
+        ``groups=``, the groups outside the selection read as their current value."""
+        return self._binding.expand(self._last_values)
 
     def get_lr(self) -> list[float]:  # type: ignore[override]
         return self.get_last_lr()
@@ -446,7 +460,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
                         "stand_in": phase.stand_in_values(),
                     }
                 )
-        return {
+        state = {
             KIND: "SequentialSchedule",
             "schedule_target": self.schedule_target,
             "last_epoch": self.last_epoch,
@@ -455,6 +469,9 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
             "boundaries": list(self.boundaries),
             "phases": phases,
         }
+        if self.groups is not None:
+            state["groups"] = list(self.groups)
+        return state
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore the step, the bases and every torch phase, then write that step's value.
@@ -475,8 +492,9 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
             what,
             self.schedule_target,
             ("schedule_target", "last_epoch", "base_lrs", "boundaries", "phases"),
-            ("_step_count",),
+            ("_step_count", "groups"),
         )
+        check_groups(state.get("groups"), self.groups, "the state dict", what)
         boundaries = state["boundaries"]
         if not isinstance(boundaries, (list, tuple)) or list(boundaries) != self.boundaries:
             raise ValueError(
@@ -550,9 +568,10 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
             repr(p.curve) if isinstance(p, _CurvePhase) else type(p.scheduler).__name__
             for p in self._phases
         )
+        groups = "" if self.groups is None else f", groups={list(self.groups)}"
         return (
             f"SequentialSchedule(target={self.schedule_target!r}, [{inner}], "
-            f"boundaries={self.boundaries}, last_epoch={self.last_epoch})"
+            f"boundaries={self.boundaries}{groups}, last_epoch={self.last_epoch})"
         )
 
 
@@ -564,6 +583,7 @@ def sequential(
     *,
     default_value: float | None = None,
     one_value_for_all_groups: bool = False,
+    groups: GroupSelection | None = None,
 ) -> SequentialSchedule:
     """Build a :class:`SequentialSchedule` (see there): ``phases`` split at ``boundaries``.
 
@@ -592,6 +612,7 @@ def sequential(
         schedule_target,
         default_value=default_value,
         one_value_for_all_groups=one_value_for_all_groups,
+        groups=groups,
     )
 
 
@@ -603,6 +624,7 @@ def warmup_then(
     *,
     default_value: float | None = None,
     one_value_for_all_groups: bool = False,
+    groups: GroupSelection | None = None,
 ) -> SequentialSchedule:
     """``warmup`` for its ``horizon`` steps, then ``then`` (a curve or a scheduler factory).
 
@@ -643,4 +665,5 @@ def warmup_then(
         schedule_target,
         default_value=default_value,
         one_value_for_all_groups=one_value_for_all_groups,
+        groups=groups,
     )

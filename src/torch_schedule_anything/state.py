@@ -24,6 +24,7 @@ import torch
 __all__ = [
     "KIND",
     "V1_LAMBDA_KEYS",
+    "check_groups",
     "check_identity",
     "check_keys",
     "describe",
@@ -133,6 +134,40 @@ def check_identity(
         raise ValueError(
             f"the state dict is for {target_key} {state[target_key]!r} but this {what} drives "
             f"{target!r}; load it into the schedule of {state[target_key]!r}"
+        )
+
+
+def _groups_text(groups: Sequence[int] | None) -> str:
+    return "every param group" if groups is None else f"the param groups {list(groups)}"
+
+
+def check_groups(saved: Any, mine: Sequence[int] | None, source: str, what: str) -> None:
+    """The selection of param groups a state dict was saved with (``saved``: its ``"groups"``
+    entry, ``None`` when it has none, i.e. every group) is this schedule's (``mine``).
+
+    Raises:
+        TypeError: ``saved`` is not a list of ints.
+        ValueError: another selection; the message names both and how to fix it.
+    """
+    if saved is not None:
+        if isinstance(saved, (str, bytes, Mapping)) or not isinstance(saved, Sequence):
+            raise TypeError(
+                f"{what} state dict: 'groups' must be a list of param-group indices, got "
+                f"{type(saved).__name__} {saved!r}"
+            )
+        for index, value in enumerate(saved):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(
+                    f"{what} state dict: groups[{index}] must be an int, got "
+                    f"{type(value).__name__} {value!r}"
+                )
+        saved = [int(v) for v in saved]
+    current = None if mine is None else list(mine)
+    if saved != current:
+        fix = "without groups=" if saved is None else f"with groups={saved}"
+        raise ValueError(
+            f"{source} was saved from a {what} of {_groups_text(saved)} but this one drives "
+            f"{_groups_text(current)}; load it into a schedule built {fix}"
         )
 
 

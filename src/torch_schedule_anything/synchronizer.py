@@ -1,8 +1,10 @@
 """``SynchronousSchedule``: step several schedules of one optimizer in lockstep.
 
 Each schedule is named by the key it drives (``schedule_target``; ``"lr"`` for a plain torch
-scheduler), each key has at most one schedule, and the whole set saves and loads as one state
-dict ``{name: schedule_state}``.
+scheduler). A key takes one schedule, or several built with disjoint ``groups=`` (each drives
+its own param groups of the key); the whole set saves and loads as one state dict
+``{name: schedule_state}``, where ``name`` is the key, or ``"<key> (groups [i, j])"`` for each
+of several schedules of one key.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from .binding import RefusesTorchSequentialLR
 from .errors import LookupKeyError, add_note
 from .state import describe, torch_state_mismatch
 
-__all__ = ["SynchronousSchedule", "schedule_name"]
+__all__ = ["SynchronousSchedule", "schedule_groups", "schedule_name"]
 
 
 def schedule_name(schedule: Any) -> str:
@@ -33,6 +35,28 @@ def schedule_name(schedule: Any) -> str:
     if isinstance(optimizer, ParamGroupAdapter):
         return optimizer.schedule_target
     return "lr"
+
+
+def schedule_groups(schedule: Any) -> tuple[int, ...] | None:
+    """The param-group indices a scheduler drives (its ``groups``), ``None`` for all groups."""
+    groups = getattr(schedule, "groups", None)
+    if isinstance(groups, tuple) and groups and all(type(i) is int for i in groups):
+        return groups
+    return None
+
+
+def member_name(key: str, groups: tuple[int, ...] | None) -> str:
+    """The name of one of several schedules of ``key`` in a synchronizer and its state dict."""
+    return key if groups is None else f"{key} (groups {list(groups)})"
+
+
+def _overlap(a: tuple[int, ...] | None, b: tuple[int, ...] | None) -> int | None:
+    """The first param group that both selections drive (``None``: every group), if any."""
+    if a is None or b is None:
+        other = b if a is None else a
+        return 0 if other is None else other[0]
+    common = sorted(set(a) & set(b))
+    return common[0] if common else None
 
 
 def _root_optimizer(schedule: Any) -> Any:
@@ -107,9 +131,12 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
     Args:
         schedules: schedulers of the same optimizer: ScheduleAnything schedules, schedules from
             :func:`arbitrary_schedule_factory`, or plain torch schedulers (named ``"lr"``).
+            Several schedules may drive one key when they were built with disjoint
+            ``groups=`` (a frozen backbone warming up while the head follows a cosine).
 
     Raises:
-        RuntimeError: two schedules drive the same key.
+        RuntimeError: two schedules drive the same key in the same param group (the message
+            names the key and the group).
         ValueError: the schedules act on different optimizers, or the list is empty.
         TypeError: an element is not an ``LRScheduler``.
 
@@ -139,7 +166,7 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
             )
         if not schedules:
             raise ValueError("SynchronousSchedule needs at least one schedule")
-        named: dict[str, LRScheduler] = {}
+        by_key: dict[str, list[LRScheduler]] = {}
         optimizer: Optimizer | None = None
         for position, schedule in enumerate(schedules):
             if not isinstance(schedule, LRScheduler):
@@ -147,12 +174,16 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
                     f"schedules[{position}] is {type(schedule).__name__}, not a torch LRScheduler"
                 )
             name = schedule_name(schedule)
-            if name in named:
-                raise RuntimeError(
-                    f"two schedules drive {name!r} ({named[name]!r} and {schedule!r}); each key "
-                    f"can have only one schedule. Combine them into one curve (e.g. a sequence) "
-                    f"or drop one."
-                )
+            mine = schedule_groups(schedule)
+            for other in by_key.get(name, []):
+                group = _overlap(schedule_groups(other), mine)
+                if group is not None:
+                    raise RuntimeError(
+                        f"two schedules drive {name!r} in param group {group} ({other!r} and "
+                        f"{schedule!r}); each param group of a key can have only one schedule. "
+                        f"Build them with disjoint groups=[...], combine them into one curve "
+                        f"(e.g. a sequence) or drop one."
+                    )
             root = _root_optimizer(schedule)
             if optimizer is None:
                 optimizer = root
@@ -162,8 +193,16 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
                     f"schedules[0]; a SynchronousSchedule coordinates the schedules of one "
                     f"optimizer (use one SynchronousSchedule per optimizer)"
                 )
-            named[name] = schedule
+            by_key.setdefault(name, []).append(schedule)
+        named: dict[str, LRScheduler] = {}
+        for schedule in schedules:
+            key = schedule_name(schedule)
+            alone = len(by_key[key]) == 1
+            named[member_name(key, None if alone else schedule_groups(schedule))] = schedule
+        #: Every schedule by its name: the key it drives, or ``"<key> (groups [...])"`` when
+        #: several schedules share the key. The state dict uses these names.
         self.schedules = named
+        self._by_key = by_key
         self.optimizer = optimizer  # type: ignore[assignment]
         self._plain = [s for s in named.values() if not _needs_metrics(s)]
         self._plain_steps = [(s, _checkpointer(s), s.step) for s in self._plain]
@@ -171,8 +210,8 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
 
     @property
     def schedule_names(self) -> list[str]:
-        """The keys driven, in the order the schedules were given."""
-        return list(self.schedules)
+        """The keys driven, in the order the schedules were given (each key once)."""
+        return list(self._by_key)
 
     def step(self, epoch: Any = None, *, metrics: Any = None) -> None:  # type: ignore[override]
         """Step every schedule once (or to ``epoch``); pass ``metrics`` to metric-driven ones."""
@@ -210,16 +249,31 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
             raise
 
     def get_last_schedule(self, name: str) -> list[Any]:
-        """The last values written by the schedule of ``name``, one per param group."""
-        if name not in self.schedules:
+        """The last values of the key ``name``, one per param group of the optimizer.
+
+        Merged, in group order, from the schedules of the key: group ``g`` holds the value of
+        the schedule that drives ``g``. A group that no schedule of the key drives (possible
+        only with ``groups=``) reads as its current value (a float), or ``None`` where it does
+        not hold the key. A member's name (``"lr (groups [0])"``) gives that schedule's own
+        :meth:`get_last_lr`.
+        """
+        members = self._by_key.get(name)
+        if members is None:
+            if name in self.schedules:
+                return list(self.schedules[name].get_last_lr())
             raise LookupKeyError(
                 f"no schedule drives {name!r}; the scheduled keys are {self.schedule_names}"
             )
-        return list(self.schedules[name].get_last_lr())
+        values = list(members[0].get_last_lr())
+        for member in members[1:]:
+            theirs = member.get_last_lr()
+            for index in schedule_groups(member) or range(len(theirs)):
+                values[index] = theirs[index]
+        return values
 
     def get_last_lr(self) -> list[Any]:  # type: ignore[override]
-        """The learning rates: the ``lr`` schedule's last values, else the optimizer's lr."""
-        if "lr" in self.schedules:
+        """The learning rates: the ``lr`` schedules' last values, else the optimizer's lr."""
+        if "lr" in self._by_key:
             return self.get_last_schedule("lr")
         return [
             float(g["lr"].item()) if hasattr(g["lr"], "item") else g["lr"]
@@ -251,12 +305,25 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
 
     @property
     def base_lrs(self) -> list[Any]:  # type: ignore[override]
-        if "lr" in self.schedules:
-            return list(self.schedules["lr"].base_lrs)
-        return [g.get("initial_lr", g["lr"]) for g in self.optimizer.param_groups]
+        members = self._by_key.get("lr", [])
+        if len(members) == 1 and schedule_groups(members[0]) is None:
+            return list(members[0].base_lrs)
+        # One per param group: the base of the schedule driving it, else its recorded lr.
+        out = [g.get("initial_lr", g["lr"]) for g in self.optimizer.param_groups]
+        for member in members:
+            indices = schedule_groups(member)
+            if indices is not None:
+                for index, base in zip(indices, member.base_lrs):
+                    out[index] = base
+        return out
 
     def state_dict(self) -> dict[str, Any]:
-        """``{name: schedule.state_dict()}``; plain data (``torch.load(weights_only=True)``)."""
+        """``{name: schedule.state_dict()}``; plain data (``torch.load(weights_only=True)``).
+
+        ``name`` is the key a schedule drives, or ``"<key> (groups [i, j])"`` for each of
+        several schedules of one key (see :attr:`schedules`); each schedule's own dict records
+        its ``groups`` too.
+        """
         return {name: schedule.state_dict() for name, schedule in self.schedules.items()}
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
@@ -272,7 +339,7 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
             if extra:
                 parts.append(f"it has schedule(s) {extra} that this synchronizer does not")
             raise ValueError(
-                f"state dict does not match this SynchronousSchedule of {self.schedule_names}: "
+                f"state dict does not match this SynchronousSchedule of {list(self.schedules)}: "
                 + "; ".join(parts)
             )
         # Every schedule checks its part first; only then do they all load (all or nothing).

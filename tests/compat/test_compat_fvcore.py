@@ -417,3 +417,17 @@ def test_composite_children_must_be_plain_data_or_ours() -> None:
 def test_a_missing_total_steps_is_named() -> None:
     with pytest.raises(TypeError, match="total_steps"):
         sa.get_curve("fvcore:cosine")(start_value=1.0, end_value=0.0)
+
+
+@pytest.mark.parametrize("source", ["compat", "fvcore"])
+def test_a_progress_function_bound_as_a_step_function_is_refused(source: str) -> None:
+    # Bound as a function of the step, fvcore's where would pass 1 at step 1: silently wrong.
+    import fvcore.common.param_scheduler as real
+
+    from torch_schedule_anything.compat import fvcore as ours
+
+    module = ours if source == "compat" else real
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    with pytest.raises(TypeError, match=r"to_curve\(total_steps=\.\.\.\)"):
+        sa.schedule(opt, module.CosineParamScheduler(1.0, 0.0))
+    assert "initial_lr" not in opt.param_groups[0]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from torch.optim.lr_scheduler import LRScheduler, StepLR
 
 import torch_schedule_anything as sa
-from torch_schedule_anything.cooldown import CooldownSchedule, cooldown, resume_extended
+from torch_schedule_anything.cooldown_schedule import CooldownSchedule, cooldown, resume_extended
 from torch_schedule_anything.curves import ConstantSchedule, FunctionCurve, LinearWarmup
 
 
@@ -590,3 +590,23 @@ def test_resume_extended_refuses_a_torch_horizon_inside_a_sequence() -> None:
         s.step()
     with pytest.raises(ValueError, match=r"T_max=50.*cannot be extended"):
         resume_extended(build(three_groups(), 100), roundtrip(s.state_dict()))
+
+
+def test_a_cooldown_drives_only_the_groups_its_schedule_drives() -> None:
+    # groups=[0, 2]: group 1 is never touched, before or after the start of the cooldown.
+    params = [torch.nn.Parameter(torch.zeros(1)) for _ in range(3)]
+    opt = torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, (0.1, 0.2, 0.3))])
+    stable = sa.schedule(opt, "constant_schedule", value=1.0, groups=[0, 2])
+    for _ in range(3):
+        opt.step()
+        stable.step()
+    decay = sa.cooldown(stable, start_step=3, num_steps=4)
+    for t in range(4, 10):
+        opt.step()
+        decay.step()
+        w = min(1.0, (t - 3) / 4)
+        expected = [(1 - w) * 0.1, 0.2, (1 - w) * 0.3]
+        assert [g["lr"] for g in opt.param_groups] == pytest.approx(expected, abs=1e-15)
+        assert decay.get_last_lr() == [g["lr"] for g in opt.param_groups]
+        assert decay.value_at(t) == decay.get_last_lr()
+    assert "initial_lr" not in opt.param_groups[1]

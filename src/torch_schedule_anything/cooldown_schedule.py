@@ -66,15 +66,16 @@ def shape_weight(shape: str, progress: float) -> float:
     return math.sqrt(progress)
 
 
-def _closed_form_values(schedule: Any, step: int) -> list[float] | None:
-    """The values ``schedule`` writes at ``step`` in closed form, or ``None`` if it has none.
+def _closed_form_values(schedule: Any, step: int, binding: Binding) -> list[float] | None:
+    """The values ``schedule`` writes at ``step`` in closed form (one per group ``binding``
+    drives), or ``None`` if it has none.
 
     A :class:`CurveSchedule` always has one; a :class:`SequentialSchedule` where a curve phase
     is active at ``step``; torch schedulers (adapted, or a torch phase of a sequence) do not:
     their value at a step depends on how they were stepped.
     """
     if isinstance(schedule, CurveSchedule):
-        return schedule.value_at(step)
+        return binding.pick(schedule.value_at(step))
     if isinstance(schedule, SequentialSchedule):
         index = schedule.phase_index(step)
         phase = schedule.phases[index]
@@ -156,9 +157,15 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
         current = int(current)
         target = schedule_name(schedule)
         optimizer = _root_optimizer(schedule)
-        binding = Binding(optimizer, target, owner=f"the cooldown of {target!r}")
+        # The groups of the wrapped schedule, and only those (groups= selects some).
+        binding = Binding(
+            optimizer,
+            target,
+            owner=f"the cooldown of {target!r}",
+            groups=getattr(schedule, "groups", None),
+        )
         s = self.start_step
-        closed = _closed_form_values(schedule, s)
+        closed = _closed_form_values(schedule, s, binding)
         self.closed_form = closed is not None
         start: list[float] | None = closed
         if start is None:
@@ -171,7 +178,7 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
                     f"...), or start at step {current} or later"
                 )
             if s == current:
-                start = [float(v) for v in schedule.get_last_lr()]
+                start = [float(v) for v in binding.pick(schedule.get_last_lr())]
         if start is not None:
             start = binding.check_values(start, s)
         targets = [self.final_value * base for base in binding.bases]
@@ -221,17 +228,18 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
         return None if self._start is None else list(self._start)
 
     def value_at(self, step: int) -> list[float]:
-        """The values at ``step``, without touching the optimizer (closed form only)."""
+        """The values at ``step``, without touching the optimizer (closed form only); one per
+        param group, like :meth:`get_last_lr`."""
         t = check_step(step)
         if t > self.start_step and self._start is not None:
-            return self._values_at(t, self._start, self._binding.bases)
-        values = _closed_form_values(self.schedule, t)
+            return self._binding.expand(self._values_at(t, self._start, self._binding.bases))
+        values = _closed_form_values(self.schedule, t, self._binding)
         if values is None:
             raise ValueError(
                 f"the {type(self.schedule).__name__} of {self.schedule_target!r} has no closed "
                 f"form; its values before the cooldown are known only by stepping it"
             )
-        return values
+        return self._binding.expand(values)
 
     # -- the scheduler protocol --------------------------------------------------------------
     def step(self, epoch: Any = None, *, metrics: Any = None) -> None:  # type: ignore[override]
@@ -260,7 +268,7 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
                 schedule.step(target)
             if target == s and self._start is None:
                 self._start = self._binding.check_values(
-                    [float(v) for v in schedule.get_last_lr()], s
+                    [float(v) for v in self._binding.pick(schedule.get_last_lr())], s
                 )
         if t > s:
             if self._start is None:
@@ -294,10 +302,11 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
         self.last_epoch, self._step_count, self._start, self._last_values = t, count, start, values
 
     def get_last_lr(self) -> list[float]:  # type: ignore[override]
-        """The values written at the last step, one per param group (for any target)."""
+        """The values written at the last step, one per param group (for any target; with the
+        wrapped schedule's ``groups=``, a group outside it reads as its current value)."""
         if self.last_epoch > self.start_step:
-            return list(self._last_values)
-        return [float(v) for v in self.schedule.get_last_lr()]
+            return self._binding.expand(self._last_values)
+        return list(self.schedule.get_last_lr())  # type: ignore[arg-type]
 
     def get_lr(self) -> list[float]:  # type: ignore[override]
         return self.get_last_lr()
