@@ -1,6 +1,6 @@
 """Durations as percentages: ``num_warmup_steps="10%"`` of ``num_training_steps``.
 
-The rule (``_validation.check_duration``): ``⌈total × percent / 100⌉`` in exact arithmetic,
+The rule (``checks.check_duration``): ``⌈total × percent / 100⌉`` in exact arithmetic,
 resolved once at construction, recorded as an int.
 """
 
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import torch_schedule_anything as sa
 from torch_schedule_anything import curves
-from torch_schedule_anything._validation import check_duration
+from torch_schedule_anything.checks import check_duration
 
 
 def three_groups() -> torch.optim.Optimizer:

@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 
 #: Bottom to top. Module names are relative to the package; ``curves.*`` means the subpackage.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("checks and errors", ("_validation", "errors", "horizon")),
+    ("checks and errors", ("checks", "errors", "horizon")),
     ("curves (pure)", ("curves", "curves.*")),
     ("param-group access and the binding", ("param_groups", "state", "binding")),
     (

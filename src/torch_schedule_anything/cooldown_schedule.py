@@ -20,7 +20,7 @@ from typing import Any
 
 from torch.optim.lr_scheduler import LRScheduler
 
-from ._validation import check_choice, check_positive, check_step, check_step_count
+from .checks import check_choice, check_positive, check_step, check_step_count
 from .adapter import AdaptedSchedule
 from .binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
 from .curve_schedule import CurveSchedule

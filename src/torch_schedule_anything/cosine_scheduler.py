@@ -23,7 +23,7 @@ from typing import Any
 
 from torch.optim import Optimizer
 
-from ._validation import check_positive, check_step_count
+from .checks import check_positive, check_step_count
 from .bases import StatefulSchedulerBase
 from .errors import external_stacklevel
 from .param_groups import Slot

@@ -22,7 +22,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from ._validation import check_step
+from .checks import check_step
 from .binding import (
     Binding,
     BoundBases,

@@ -42,7 +42,7 @@ from torch.optim.lr_scheduler import (
     StepLR,
 )
 
-from ._validation import check_positive, check_step_count
+from .checks import check_positive, check_step_count
 from .adapter import arbitrary_schedule_factory
 from .curve_schedule import CurveSchedule
 from .param_groups import Slot

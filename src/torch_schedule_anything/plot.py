@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from ._validation import check_step_count
+from .checks import check_step_count
 from .adapter import AdaptedSchedule, ParamGroupAdapter
 from .curve_schedule import CurveSchedule, as_curve
 from .curves.base import Curve

@@ -45,7 +45,7 @@ import torch
 from torch import nn
 from torch.optim import Optimizer
 
-from ._validation import check_choice, check_real, check_step_count
+from .checks import check_choice, check_real, check_step_count
 from .binding import check_value, forget_steps, has_stepped, recorded_bases
 from .param_groups import Slot
 

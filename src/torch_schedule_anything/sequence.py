@@ -39,7 +39,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
-from ._validation import check_boundaries, check_step
+from .checks import check_boundaries, check_step
 from .adapter import ParamGroupAdapter, check_torch_state, restore, snapshot
 from .binding import (
     Binding,

@@ -16,7 +16,7 @@ from typing import Any
 
 from torch.optim import Optimizer
 
-from ._validation import check_positive, check_step_count
+from .checks import check_positive, check_step_count
 from .bases import StatefulSchedulerBase, _plain_copy, _shape_mismatch, bind
 from .cosine_scheduler import (
     NUM_EPOCHS,

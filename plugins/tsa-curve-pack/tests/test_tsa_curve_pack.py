@@ -94,7 +94,7 @@ def test_wsd_values_agree_with_call(
     [
         ({"num_decay_steps": 17}, ValueError, r"num_warmup_steps \+ num_decay_steps \(4 \+ 17\)"),
         ({"num_warmup_steps": -1}, ValueError, "num_warmup_steps must be >= 0, got -1"),
-        ({"num_training_steps": 2.5}, TypeError, "num_training_steps must be an integer"),
+        ({"num_training_steps": 2.5}, ValueError, "num_training_steps must be a whole number"),
         ({"warmup_to_value": float("nan")}, ValueError, "warmup_to_value must be finite"),
         ({"anneal_to_value": "0.1"}, TypeError, "anneal_to_value must be a real number"),
         ({"decay_shape": "exp"}, ValueError, r"decay_shape must be one of \['linear'"),

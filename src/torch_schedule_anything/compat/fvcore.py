@@ -52,7 +52,7 @@ from typing import Any, ClassVar
 
 from torch.optim import Optimizer
 
-from .._validation import check_real, check_step_count
+from ..checks import check_real, check_step_count
 from ..curve_schedule import CurveSchedule
 from ..curves.base import AbsoluteCurve, Curve
 

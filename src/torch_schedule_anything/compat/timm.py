@@ -50,7 +50,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .._validation import check_choice, check_real, check_step, check_step_count
+from ..checks import check_choice, check_real, check_step, check_step_count
 from ..binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
 from ..curves.base import Curve
 from ..errors import LookupKeyError

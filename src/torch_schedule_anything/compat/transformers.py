@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
-from .._validation import check_choice, check_positive, check_real, check_step_count
+from ..checks import check_choice, check_positive, check_real, check_step_count
 from ..adapter import AdaptedSchedule, arbitrary_schedule_factory
 from ..binding import Binding, record_name
 from ..curve_schedule import CurveSchedule

@@ -25,7 +25,7 @@ from typing import Any, ClassVar, Union
 
 import torch
 
-from .._validation import check_step
+from ..checks import check_step
 
 __all__ = ["AbsoluteCurve", "Curve", "FunctionCurve", "StepsLike", "as_steps"]
 

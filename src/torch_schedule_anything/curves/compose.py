@@ -23,7 +23,7 @@ from typing import Any
 
 import torch
 
-from .._validation import check_boundaries, check_real
+from ..checks import check_boundaries, check_real
 from .base import AbsoluteCurve, Curve, FunctionCurve, StepsLike, as_steps
 
 __all__ = ["Join", "Multiplier", "Scaled", "after_warmup", "as_multiplier"]

@@ -29,7 +29,7 @@ from typing import ClassVar
 
 import torch
 
-from .._validation import check_choice, check_finite, check_positive, check_real, check_step_count
+from ..checks import check_choice, check_finite, check_positive, check_real, check_step_count
 from .base import AbsoluteCurve, StepsLike, as_steps
 
 __all__ = [

@@ -39,7 +39,7 @@ from typing import Any, ClassVar
 
 import torch
 
-from .._validation import (
+from ..checks import (
     check_duration,
     check_finite,
     check_positive,

@@ -35,7 +35,7 @@ from typing import ClassVar
 
 import torch
 
-from .._validation import (
+from ..checks import (
     check_duration,
     check_finite,
     check_positive,

@@ -19,43 +19,18 @@ Symbols:
 from __future__ import annotations
 
 import math
-import numbers
-import operator
 from typing import Any, ClassVar
 
 import torch
 
+from torch_schedule_anything.checks import check_real as _real
+from torch_schedule_anything.checks import check_step_count as _steps
 from torch_schedule_anything.curves import Curve, as_steps
 
 __all__ = ["DECAY_SHAPES", "InverseSqrt", "WarmupStableDecay"]
 
 #: The decay shapes of :class:`WarmupStableDecay`, ``q ∈ [0, 1] -> f(q)`` with f(0)=1, f(1)=0.
 DECAY_SHAPES = ("linear", "cosine", "sqrt")
-
-
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    out = float(value)
-    if not math.isfinite(out):
-        raise ValueError(f"{name} must be finite, got {out!r}")
-    return out
-
-
-def _steps(name: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer number of steps, got the bool {value!r}")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    try:
-        out = operator.index(value)
-    except TypeError:
-        raise TypeError(
-            f"{name} must be an integer number of steps, got {type(value).__name__} {value!r}"
-        ) from None
-    if out < 0:
-        raise ValueError(f"{name} must be >= 0, got {out}")
-    return out
 
 
 class WarmupStableDecay(Curve):

@@ -1,7 +1,15 @@
-"""Argument checks shared by curves and schedules.
+"""Argument checks for curves and schedules: public, for plugin authors too.
 
 Every check raises at construction time with a message that names the argument, shows the
 value received and says what is accepted. No ``assert``: the checks must survive ``python -O``.
+A plugin's curve uses them the way the built-ins do::
+
+    from torch_schedule_anything.checks import check_positive, check_step_count
+
+    class MyDecay(Curve):
+        def __init__(self, rate: float, num_steps: int) -> None:
+            self.rate = check_positive("rate", rate)
+            self.num_steps = check_step_count("num_steps", num_steps, minimum=1)
 """
 
 from __future__ import annotations
