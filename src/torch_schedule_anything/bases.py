@@ -47,7 +47,6 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .checks import check_step
 from .binding import (
     Binding,
     BoundBases,
@@ -55,6 +54,7 @@ from .binding import (
     check_step_order,
     record_name,
 )
+from .checks import check_step
 from .curve_schedule import as_curve, check_one_value
 from .curves.base import Curve
 from .state import (

@@ -20,9 +20,9 @@ from typing import Any
 
 from torch.optim.lr_scheduler import LRScheduler
 
-from .checks import check_choice, check_positive, check_step, check_step_count
 from .adapter import AdaptedSchedule
 from .binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
+from .checks import check_choice, check_positive, check_step, check_step_count
 from .curve_schedule import CurveSchedule
 from .errors import add_note
 from .param_groups import curve_values

@@ -23,8 +23,8 @@ from typing import Any
 
 from torch.optim import Optimizer
 
-from .checks import check_positive, check_step_count
 from .bases import StatefulSchedulerBase
+from .checks import check_positive, check_step_count
 from .errors import external_stacklevel
 from .param_groups import Slot
 

@@ -22,7 +22,6 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .checks import check_step
 from .binding import (
     Binding,
     BoundBases,
@@ -31,6 +30,7 @@ from .binding import (
     check_value,
     refuse_torch_composite,
 )
+from .checks import check_step
 from .curves.base import Curve, FunctionCurve
 from .errors import external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after

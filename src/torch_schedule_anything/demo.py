@@ -42,8 +42,8 @@ from torch.optim.lr_scheduler import (
     StepLR,
 )
 
-from .checks import check_positive, check_step_count
 from .adapter import arbitrary_schedule_factory
+from .checks import check_positive, check_step_count
 from .curve_schedule import CurveSchedule
 from .param_groups import Slot
 from .registry import build_curve, list_curves

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .checks import check_step_count
 from .adapter import AdaptedSchedule, ParamGroupAdapter
+from .checks import check_step_count
 from .curve_schedule import CurveSchedule, as_curve
 from .curves.base import Curve
 from .param_groups import Slot

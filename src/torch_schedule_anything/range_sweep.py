@@ -45,8 +45,8 @@ import torch
 from torch import nn
 from torch.optim import Optimizer
 
-from .checks import check_choice, check_real, check_step_count
 from .binding import check_value, forget_steps, has_stepped, recorded_bases
+from .checks import check_choice, check_real, check_step_count
 from .param_groups import Slot
 
 if TYPE_CHECKING:

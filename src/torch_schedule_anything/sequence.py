@@ -39,7 +39,6 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
-from .checks import check_boundaries, check_step
 from .adapter import ParamGroupAdapter, check_torch_state, restore, snapshot
 from .binding import (
     Binding,
@@ -48,6 +47,7 @@ from .binding import (
     RefusesTorchSequentialLR,
     check_step_order,
 )
+from .checks import check_boundaries, check_step
 from .curve_schedule import check_one_value
 from .curves.base import Curve
 from .errors import add_note, external_stacklevel

@@ -16,8 +16,8 @@ from typing import Any
 
 from torch.optim import Optimizer
 
-from .checks import check_positive, check_step_count
 from .bases import StatefulSchedulerBase, _plain_copy, _shape_mismatch, bind
+from .checks import check_positive, check_step_count
 from .cosine_scheduler import (
     NUM_EPOCHS,
     PER_PROCESS_NUM_UPDATE_STEPS_PER_EPOCH,

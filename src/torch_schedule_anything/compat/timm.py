@@ -50,8 +50,8 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from ..checks import check_choice, check_real, check_step, check_step_count
 from ..binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
+from ..checks import check_choice, check_real, check_step, check_step_count
 from ..curves.base import Curve
 from ..errors import LookupKeyError
 from ..state import KIND, check_identity, read_floats, read_step, require_mapping

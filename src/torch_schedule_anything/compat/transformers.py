@@ -35,9 +35,9 @@ from typing import Any, ClassVar
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
-from ..checks import check_choice, check_positive, check_real, check_step_count
 from ..adapter import AdaptedSchedule, arbitrary_schedule_factory
 from ..binding import Binding, record_name
+from ..checks import check_choice, check_positive, check_real, check_step_count
 from ..curve_schedule import CurveSchedule
 from ..curves.base import Curve
 from ..errors import LookupKeyError, external_stacklevel
