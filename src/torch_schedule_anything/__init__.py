@@ -68,6 +68,7 @@ _LAZY: dict[str, str] = {
     "register_plugin": "registry",
     "resume_extended": "cooldown_schedule",
     "schedule_from_config": "config",
+    "schedule_values": "simulate",
     "sequential": "sequence",
     "unregister_plugin": "plugins",
     "warmup_then": "sequence",
@@ -92,6 +93,7 @@ if TYPE_CHECKING:
         register_plugin,
     )
     from .sequence import SequentialSchedule, sequential, warmup_then
+    from .simulate import schedule_values
     from .wsd_scheduler import WSDLrScheduler
 
 __version__ = "2.1.0"
@@ -148,6 +150,7 @@ __all__ = [
     "resume_extended",
     "schedule",
     "schedule_from_config",
+    "schedule_values",
     "sequential",
     "sqrt_schedule_with_inverse_warmup",
     "sqrt_schedule_with_warmup",
@@ -164,7 +167,6 @@ _LAZY_PLOT = (
     "plot_cyclical_schedules",
     "plot_schedule",
     "plot_warmup_schedules",
-    "schedule_values",
 )
 
 if TYPE_CHECKING:
@@ -174,7 +176,6 @@ if TYPE_CHECKING:
         plot_cyclical_schedules,
         plot_schedule,
         plot_warmup_schedules,
-        schedule_values,
     )
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import torch
 from torch.optim import Optimizer
-from torch.optim.lr_scheduler import LRScheduler
+from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from .binding import Binding, GroupSelection, check_step_order, refuse_torch_composite
 from .errors import add_note
@@ -46,6 +46,7 @@ __all__ = [
     "AdaptedSchedule",
     "ParamGroupAdapter",
     "arbitrary_schedule_factory",
+    "is_metric_driven",
     "restore",
     "snapshot",
 ]
@@ -422,6 +423,29 @@ class AdaptedSchedule(LRScheduler):
 
     def __repr__(self) -> str:
         return f"AdaptedSchedule({type(self.scheduler).__name__} on {self.schedule_target!r})"
+
+
+def is_metric_driven(scheduler: Any) -> bool:
+    """Whether ``scheduler.step`` needs a metric (``ReduceLROnPlateau``, directly or inside).
+
+    True for a ``ReduceLROnPlateau``, an :class:`AdaptedSchedule` holding one, and any schedule
+    that says so with ``needs_metrics`` (a :class:`~torch_schedule_anything.SequentialSchedule`
+    with a plateau phase, a :class:`~torch_schedule_anything.SynchronousSchedule` holding a
+    metric-driven schedule, a cooldown of one). The one place this question is answered.
+
+    Example:
+        >>> import torch, torch_schedule_anything as sa
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        >>> is_metric_driven(sa.constant_schedule(opt, 1.0))
+        False
+        >>> is_metric_driven(torch.optim.lr_scheduler.ReduceLROnPlateau(opt))
+        True
+    """
+    if isinstance(scheduler, ReduceLROnPlateau):
+        return True
+    if isinstance(scheduler, AdaptedSchedule):
+        return is_metric_driven(scheduler.scheduler)
+    return bool(getattr(scheduler, "needs_metrics", False))
 
 
 def arbitrary_schedule_factory(

@@ -394,9 +394,9 @@ def _cmd_find(args: argparse.Namespace) -> int:
     )
     config.validate()
     if not args.no_plot:
-        from .plot import _figure  # fail before training when matplotlib is missing
+        from .plot import figure  # fail before training when matplotlib is missing
 
-        _figure()
+        figure()
     threads = torch.get_num_threads()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)

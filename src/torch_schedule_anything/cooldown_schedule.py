@@ -20,7 +20,7 @@ from typing import Any
 
 from torch.optim.lr_scheduler import LRScheduler
 
-from .adapter import AdaptedSchedule
+from .adapter import AdaptedSchedule, is_metric_driven
 from .binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
 from .checks import check_choice, check_positive, check_step, check_step_count
 from .curve_schedule import CurveSchedule
@@ -30,11 +30,10 @@ from .sequence import SequentialSchedule
 from .state import KIND, check_identity, read_floats, read_step, require_mapping
 from .synchronizer import (
     SynchronousSchedule,
-    _checkpoint,
-    _needs_metrics,
-    _prepare_load,
-    _rollback,
-    _root_optimizer,
+    checkpoint,
+    prepare_load,
+    rollback,
+    root_optimizer,
     schedule_name,
 )
 
@@ -156,7 +155,7 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
             )
         current = int(current)
         target = schedule_name(schedule)
-        optimizer = _root_optimizer(schedule)
+        optimizer = root_optimizer(schedule)
         # The groups of the wrapped schedule, and only those (groups= selects some).
         binding = Binding(
             optimizer,
@@ -193,7 +192,7 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
         self.schedule = schedule
         self.optimizer = optimizer
         self.schedule_target = target
-        self.needs_metrics = _needs_metrics(schedule)
+        self.needs_metrics = is_metric_driven(schedule)
         self._binding = binding
         self._n_groups = binding.n_groups
         self._start = start
@@ -291,12 +290,12 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
             self._step_count,
             start,
             list(self._last_values),
-            _checkpoint(self.schedule),
+            checkpoint(self.schedule),
         )
 
     def _rollback(self, token: Any) -> None:
         t, count, start, values, inner = token
-        _rollback(self.schedule, inner)
+        rollback(self.schedule, inner)
         if t > self.start_step:
             self._binding.write_each(values, t)  # written before, so it passes the check
         self.last_epoch, self._step_count, self._start, self._last_values = t, count, start, values
@@ -401,7 +400,7 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
             start = read_floats(state, "start_values", self._n_groups, what)
             binding.check_values(start, self.start_step)
         try:
-            apply_inner = _prepare_load(self.schedule, state["schedule"])
+            apply_inner = prepare_load(self.schedule, state["schedule"])
         except (KeyError, ValueError, TypeError) as exc:
             add_note(exc, "[torch_schedule_anything] while loading the schedule the cooldown wraps")
             raise

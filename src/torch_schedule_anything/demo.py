@@ -415,9 +415,9 @@ def run_demo(
             f"metrics_format must be one of {list(METRICS_FORMATS)}, got {metrics_format!r}"
         )
     if plots:
-        from .plot import _figure  # fail before training when matplotlib is missing
+        from .plot import figure  # fail before training when matplotlib is missing
 
-        _figure()
+        figure()
     out = Path(out_dir)
     threads = torch.get_num_threads()
     with torch.random.fork_rng(devices=[]):
@@ -540,14 +540,14 @@ def _write_plots(
 ) -> dict[str, Path]:
     from matplotlib.ticker import MaxNLocator
 
-    from .plot import _figure, _wrap
+    from .plot import figure, wrap_title
 
     files = {name: out / f"{name}.png" for name in ("schedule", "loss", "accuracy", "report")}
-    title = _wrap(f"{config.scheduler} on {config.target!r}, {config.optimizer}")
+    title = wrap_title(f"{config.scheduler} on {config.target!r}, {config.optimizer}")
     step_x = [r["step"] for r in steps]
     step_values = [r["value"] for r in steps]
     # a value holds for a whole step (and, per epoch, for a whole epoch): draw it as steps
-    fig, (ax,) = _figure()
+    fig, (ax,) = figure()
     ax.plot(step_x, step_values, drawstyle="steps-post")
     ax.set_xlabel("optimizer step")
     ax.set_ylabel(config.target)
@@ -557,7 +557,7 @@ def _write_plots(
     epoch_x = [r["epoch"] for r in epochs]  # 1 … N, as in the metrics and the progress
     panels = (("loss", "loss", "loss"), ("accuracy", "acc", "accuracy"))
     for name, key, label in panels:
-        fig, (ax,) = _figure()
+        fig, (ax,) = figure()
         ax.plot(epoch_x, [r[f"train_{key}"] for r in epochs], marker="o", label=f"train {label}")
         ax.plot(
             epoch_x, [r[f"val_{key}"] for r in epochs], marker="s", ls="--", label=f"val {label}"
@@ -573,7 +573,7 @@ def _write_plots(
     # step that ends it
     spe = config.steps_per_epoch
     end_x = [r["epoch"] * spe for r in epochs]
-    fig, axes = _figure(nrows=3, height=2.4)
+    fig, axes = figure(nrows=3, height=2.4)
     axes[0].plot(step_x, step_values, drawstyle="steps-post", color="C2")
     axes[0].set_ylabel(config.target)
     axes[1].plot(

@@ -23,37 +23,11 @@ from typing import Any
 
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
-from .adapter import AdaptedSchedule
-from .synchronizer import SynchronousSchedule
+from .adapter import is_metric_driven
 
 __all__ = ["accelerate_steps_per_update", "is_metric_driven", "lightning_scheduler_config"]
 
 _INTERVALS = ("step", "epoch")
-
-
-def is_metric_driven(scheduler: Any) -> bool:
-    """Whether ``scheduler.step`` needs a metric (``ReduceLROnPlateau``, directly or inside).
-
-    True for a ``ReduceLROnPlateau``, an :class:`~torch_schedule_anything.AdaptedSchedule` or
-    :class:`~torch_schedule_anything.SynchronousSchedule` holding one, and any schedule that
-    sets ``needs_metrics`` (a :class:`~torch_schedule_anything.SequentialSchedule` with a
-    plateau phase).
-
-    Example:
-        >>> import torch, torch_schedule_anything as sa
-        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
-        >>> is_metric_driven(sa.constant_schedule(opt, 1.0))
-        False
-        >>> is_metric_driven(torch.optim.lr_scheduler.ReduceLROnPlateau(opt))
-        True
-    """
-    if isinstance(scheduler, ReduceLROnPlateau):
-        return True
-    if isinstance(scheduler, AdaptedSchedule):
-        return is_metric_driven(scheduler.scheduler)
-    if isinstance(scheduler, SynchronousSchedule):
-        return any(is_metric_driven(s) for s in scheduler.schedules.values())
-    return bool(getattr(scheduler, "needs_metrics", False))
 
 
 def lightning_scheduler_config(

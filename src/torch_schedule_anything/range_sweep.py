@@ -112,9 +112,9 @@ class RangeTestResult:
         When the groups held different values, the x axis is the multiplier of each
         group's base (``relative=True``) and the legend gives the per-group suggestion.
         """
-        from .plot import _figure, _finish, _wrap
+        from .plot import figure, finish, wrap_title
 
-        fig, (ax,) = _figure(height=4.0)
+        fig, (ax,) = figure(height=4.0)
         x = [v if not self.per_group else m for v, m in zip(self.values, self.sweep)]
         if self.per_group:
             xlabel = f"multiplier of each group's {self.target} (group g: base_g × multiplier)"
@@ -154,9 +154,9 @@ class RangeTestResult:
         steps = f"{len(self.sweep)} of {self.num_steps} steps"
         stopped = "; stopped early: diverged" if self.stop_reason is not None else ""
         default = f"range test of {self.target!r} ({self.mode}, {steps}{stopped})"
-        fig.suptitle(_wrap(title if title is not None else default), fontsize=10)
-        ax.set_title(_wrap(self.rule, 130), fontsize=7, color="0.3")
-        return _finish(fig, path)
+        fig.suptitle(wrap_title(title if title is not None else default), fontsize=10)
+        ax.set_title(wrap_title(self.rule, 130), fontsize=7, color="0.3")
+        return finish(fig, path)
 
 
 # -- the sweep and the rule ------------------------------------------------------------------

@@ -37,9 +37,9 @@ from typing import Any
 
 import torch
 from torch.optim import Optimizer
-from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
+from torch.optim.lr_scheduler import LRScheduler
 
-from .adapter import ParamGroupAdapter, check_torch_state, restore, snapshot
+from .adapter import ParamGroupAdapter, check_torch_state, is_metric_driven, restore, snapshot
 from .binding import (
     Binding,
     BoundBases,
@@ -69,12 +69,6 @@ __all__ = ["Phase", "SequentialSchedule", "sequential", "warmup_then"]
 Phase = Curve | Callable[[Optimizer], LRScheduler]
 
 
-def _is_metric_driven(scheduler: LRScheduler) -> bool:
-    return isinstance(scheduler, ReduceLROnPlateau) or bool(
-        getattr(scheduler, "needs_metrics", False)
-    )
-
-
 class _CurvePhase:
     __slots__ = ("curve", "fn")
 
@@ -89,7 +83,7 @@ class _TorchPhase:
     def __init__(self, scheduler: LRScheduler, adapter: ParamGroupAdapter) -> None:
         self.scheduler = scheduler
         self.adapter = adapter
-        self.metric_driven = _is_metric_driven(scheduler)
+        self.metric_driven = is_metric_driven(scheduler)
 
     def stand_in_values(self) -> list[dict[str, float]]:
         """The stand-in's numeric keys (``lr``, ``initial_lr``, ...) per group, as floats."""

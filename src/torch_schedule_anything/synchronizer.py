@@ -16,14 +16,22 @@ from typing import Any
 
 import torch
 from torch.optim import Optimizer
-from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
+from torch.optim.lr_scheduler import LRScheduler
 
-from .adapter import AdaptedSchedule, ParamGroupAdapter, restore, snapshot
+from .adapter import ParamGroupAdapter, is_metric_driven, restore, snapshot
 from .binding import RefusesTorchSequentialLR
 from .errors import LookupKeyError, add_note
 from .state import describe, torch_state_mismatch
 
-__all__ = ["SynchronousSchedule", "schedule_groups", "schedule_name"]
+__all__ = [
+    "SynchronousSchedule",
+    "checkpoint",
+    "prepare_load",
+    "rollback",
+    "root_optimizer",
+    "schedule_groups",
+    "schedule_name",
+]
 
 
 def schedule_name(schedule: Any) -> str:
@@ -59,22 +67,14 @@ def _overlap(a: tuple[int, ...] | None, b: tuple[int, ...] | None) -> int | None
     return common[0] if common else None
 
 
-def _root_optimizer(schedule: Any) -> Any:
+def root_optimizer(schedule: Any) -> Any:
     optimizer = getattr(schedule, "optimizer", None)
     while isinstance(optimizer, ParamGroupAdapter):
         optimizer = optimizer.optimizer
     return optimizer
 
 
-def _needs_metrics(schedule: Any) -> bool:
-    if isinstance(schedule, ReduceLROnPlateau):
-        return True
-    if isinstance(schedule, AdaptedSchedule):
-        return isinstance(schedule.scheduler, ReduceLROnPlateau)
-    return bool(getattr(schedule, "needs_metrics", False))
-
-
-def _prepare_load(schedule: Any, state: Any) -> Callable[[], None]:
+def prepare_load(schedule: Any, state: Any) -> Callable[[], None]:
     """Check ``state`` for ``schedule``; return the function that loads it."""
     own = getattr(schedule, "_prepare_load", None)
     if own is not None:
@@ -93,13 +93,13 @@ def _prepare_load(schedule: Any, state: Any) -> Callable[[], None]:
 
 
 def _checkpointer(schedule: Any) -> Any:
-    """A function returning what :func:`_rollback` needs to undo ``schedule``'s next step."""
+    """A function returning what :func:`rollback` needs to undo ``schedule``'s next step."""
     own = getattr(schedule, "_checkpoint", None)
-    return own if own is not None else functools.partial(_checkpoint, schedule)
+    return own if own is not None else functools.partial(checkpoint, schedule)
 
 
-def _checkpoint(schedule: Any) -> Any:
-    """What :func:`_rollback` needs to undo the next step of ``schedule``."""
+def checkpoint(schedule: Any) -> Any:
+    """What :func:`rollback` needs to undo the next step of ``schedule``."""
     own = getattr(schedule, "_checkpoint", None)
     if own is not None:
         return own()
@@ -111,7 +111,8 @@ def _checkpoint(schedule: Any) -> Any:
     return snapshot(schedule), values
 
 
-def _rollback(schedule: Any, token: Any) -> None:
+def rollback(schedule: Any, token: Any) -> None:
+    """Undo a step of ``schedule`` with the token :func:`checkpoint` returned before it."""
     own = getattr(schedule, "_rollback", None)
     if own is not None:
         own(token)
@@ -184,7 +185,7 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
                         f"Build them with disjoint groups=[...], combine them into one curve "
                         f"(e.g. a sequence) or drop one."
                     )
-            root = _root_optimizer(schedule)
+            root = root_optimizer(schedule)
             if optimizer is None:
                 optimizer = root
             elif root is not optimizer:
@@ -204,9 +205,9 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
         self.schedules = named
         self._by_key = by_key
         self.optimizer = optimizer  # type: ignore[assignment]
-        self._plain = [s for s in named.values() if not _needs_metrics(s)]
+        self._plain = [s for s in named.values() if not is_metric_driven(s)]
         self._plain_steps = [(s, _checkpointer(s), s.step) for s in self._plain]
-        self._metric_driven = [s for s in named.values() if _needs_metrics(s)]
+        self._metric_driven = [s for s in named.values() if is_metric_driven(s)]
 
     @property
     def schedule_names(self) -> list[str]:
@@ -233,19 +234,19 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
         done: list[tuple[Any, Any]] = []
         try:
             if epoch is None:
-                for schedule, checkpoint, step in self._plain_steps:
-                    done.append((schedule, checkpoint()))
+                for schedule, take_checkpoint, step in self._plain_steps:
+                    done.append((schedule, take_checkpoint()))
                     step()
             else:
-                for schedule, checkpoint, step in self._plain_steps:
-                    done.append((schedule, checkpoint()))
+                for schedule, take_checkpoint, step in self._plain_steps:
+                    done.append((schedule, take_checkpoint()))
                     step(epoch)
             for schedule in self._metric_driven:
-                done.append((schedule, _checkpoint(schedule)))
+                done.append((schedule, checkpoint(schedule)))
                 schedule.step(metrics)
         except BaseException:
             for schedule, token in reversed(done):
-                _rollback(schedule, token)
+                rollback(schedule, token)
             raise
 
     def get_last_schedule(self, name: str) -> list[Any]:
@@ -270,6 +271,11 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
             for index in schedule_groups(member) or range(len(theirs)):
                 values[index] = theirs[index]
         return values
+
+    @property
+    def needs_metrics(self) -> bool:
+        """Whether ``step`` needs ``metrics=`` (a member is metric-driven)."""
+        return bool(self._metric_driven)
 
     def get_last_lr(self) -> list[Any]:  # type: ignore[override]
         """The learning rates: the ``lr`` schedules' last values, else the optimizer's lr."""
@@ -346,7 +352,7 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
         applies = []
         for name, schedule in self.schedules.items():
             try:
-                applies.append(_prepare_load(schedule, state_dict[name]))
+                applies.append(prepare_load(schedule, state_dict[name]))
             except (KeyError, ValueError, TypeError) as exc:
                 add_note(exc, f"[torch_schedule_anything] while loading the schedule of {name!r}")
                 raise
