@@ -167,3 +167,20 @@ def test_the_checker_sees_function_level_imports(tmp_path: Path) -> None:
     path.write_text(source)
     found = list(imports_of("curves.fake", path, {"registry"}))
     assert found == [("registry", 2)]
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    # What one module needs from another is that module's public API; a leading underscore
+    # means "this module's business only".
+    private = []
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (
+                node.level or (node.module or "").startswith(PACKAGE)
+            ):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        where = path.relative_to(SRC)
+                        private.append(f"{where}:{node.lineno} imports {node.module}.{alias.name}")
+    assert not private, "\n".join(private)

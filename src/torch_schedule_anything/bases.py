@@ -38,7 +38,6 @@ A curve is a ready-made ``get_updated_values``: :meth:`SchedulerBase.from_curve`
 from __future__ import annotations
 
 import abc
-import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
@@ -61,9 +60,11 @@ from .state import (
     KIND,
     check_identity,
     describe,
+    plain_copy,
     read_floats,
     read_step,
     require_mapping,
+    shape_mismatch,
     torch_state_mismatch,
 )
 
@@ -86,62 +87,6 @@ _BASE_ATTRIBUTES = frozenset(
         "_num_updates",
     }
 )
-
-
-def _plain_copy(value: Any) -> tuple[bool, Any]:
-    """``(True, copy)`` if ``value`` is plain data ``torch.load(weights_only=True)`` reads.
-
-    Plain data: ``None``, bools, ints, floats, strs, and lists, tuples, sets and str-keyed
-    dicts of plain data. NumPy scalars become Python numbers. Anything else (Tensors,
-    callables, curves, modules, frozensets) is ``(False, None)``.
-    """
-    if value is None or isinstance(value, (bool, str)):
-        return True, value
-    if isinstance(value, numbers.Integral):
-        return True, int(value)
-    if isinstance(value, numbers.Real) and not isinstance(value, torch.Tensor):
-        return True, float(value)
-    if isinstance(value, (list, tuple, set)):
-        items = [_plain_copy(v) for v in value]
-        if not all(ok for ok, _ in items):
-            return False, None
-        copied = [v for _, v in items]
-        return True, (list(copied) if isinstance(value, list) else type(value)(copied))
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            ok, copied_item = _plain_copy(item)
-            if not isinstance(key, str) or not ok:
-                return False, None
-            out[key] = copied_item
-        return True, out
-    return False, None
-
-
-def _shape_mismatch(saved: Any, current: Any, path: str) -> str | None:
-    """Why ``saved`` cannot replace the attribute value ``current`` in a pytorch-accelerated
-    state dict: the same kind of plain data (a finite number for a number, a bool for a bool,
-    a str for a str, a list for a list, a dict for a dict; anything plain where it is None).
-    Lengths may differ (pytorch-accelerated restores lists whole)."""
-    ok, copied = _plain_copy(saved)
-    if not ok:
-        return f"{path} is {type(saved).__name__}, not plain data"
-    if current is None:
-        return None
-    if isinstance(current, (bool, str)):
-        if type(copied) is not type(current):
-            return f"{path} is {type(saved).__name__} {saved!r}, not a {type(current).__name__}"
-        return None
-    if isinstance(current, numbers.Real):
-        if isinstance(copied, bool) or not isinstance(copied, numbers.Real):
-            return f"{path} is {type(saved).__name__} {saved!r}, not a number"
-        if not math.isfinite(copied):
-            return f"{path} is {copied!r}, not a finite number"
-        return None
-    for kind in ((list, tuple), (dict,), (set,)):
-        if isinstance(current, kind) and not isinstance(copied, kind):
-            return f"{path} is {type(saved).__name__} {saved!r}, not a {type(current).__name__}"
-    return None
 
 
 def bind(optimizer: Optimizer, field: str, owner: str) -> Binding:
@@ -376,7 +321,7 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         for key, value in vars(self).items():
             if key in _BASE_ATTRIBUTES:
                 continue
-            ok, copied = _plain_copy(value)
+            ok, copied = plain_copy(value)
             if ok:
                 out[key] = copied
         return out
@@ -537,10 +482,10 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         restored = {}
         for key, value in state.items():
             if key in own:
-                why = _shape_mismatch(value, own[key], f"{key!r}")
+                why = shape_mismatch(value, own[key], f"{key!r}")
                 if why:
                     raise TypeError(f"{name} state dict: {why}")
-                restored[key] = _plain_copy(value)[1]
+                restored[key] = plain_copy(value)[1]
 
         def apply() -> None:
             for attribute, value in restored.items():
@@ -571,7 +516,7 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         own = self._subclass_attributes()
         restored = {}
         for name, value in attributes.items():
-            ok, copied = _plain_copy(value)
+            ok, copied = plain_copy(value)
             if not isinstance(name, str) or name not in own or not ok:
                 raise ValueError(
                     f"state dict attribute {name!r} ({type(value).__name__}) cannot be restored: "

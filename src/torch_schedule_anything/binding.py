@@ -43,7 +43,7 @@ import torch
 from torch.optim import Optimizer
 
 from .errors import external_stacklevel
-from .param_groups import Slot, _check_default, as_float, extend_optimizer, is_number
+from .param_groups import Slot, as_float, check_default, extend_optimizer, is_number
 
 __all__ = [
     "Binding",
@@ -614,7 +614,7 @@ class Binding:
                 self._added_default = slot.key not in optimizer.defaults
                 extend_optimizer(optimizer, slot.key, default_value)  # type: ignore[arg-type]
             else:  # only the selected groups; optimizer.defaults is left alone
-                _check_default(slot.key, default_value)
+                check_default(slot.key, default_value)
                 chosen = [optimizer.param_groups[i] for i in selection]
                 self._added = [g for g in chosen if slot.key not in g]
                 for group in self._added:

@@ -174,7 +174,7 @@ class Slot:
                 current.fill_(value)
 
 
-def _check_default(name: str, default_value: Any) -> None:
+def check_default(name: str, default_value: Any) -> None:
     if not is_number(default_value):
         raise TypeError(
             f"default_value for {name!r} must be a real number (or a one-element Tensor), got "
@@ -222,7 +222,7 @@ def extend_optimizer(
         raise TypeError(f"name must be a non-empty str, got {name!r}")
     if name == "params":
         raise ValueError("'params' holds the parameters and cannot be used as a hyperparameter")
-    _check_default(name, default_value)
+    check_default(name, default_value)
 
     def fresh() -> Any:
         if isinstance(default_value, torch.Tensor):

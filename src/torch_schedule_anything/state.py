@@ -29,9 +29,11 @@ __all__ = [
     "check_keys",
     "describe",
     "is_v1_lambda_state",
+    "plain_copy",
     "read_floats",
     "read_step",
     "require_mapping",
+    "shape_mismatch",
     "torch_state_mismatch",
 ]
 
@@ -271,4 +273,60 @@ def torch_state_mismatch(saved: Any, current: Any, path: str, n_groups: int) -> 
             return f"{path} is {number!r}, not a finite number"
         return None
     return None
+    return None
+
+
+def plain_copy(value: Any) -> tuple[bool, Any]:
+    """``(True, copy)`` if ``value`` is plain data ``torch.load(weights_only=True)`` reads.
+
+    Plain data: ``None``, bools, ints, floats, strs, and lists, tuples, sets and str-keyed
+    dicts of plain data. NumPy scalars become Python numbers. Anything else (Tensors,
+    callables, curves, modules, frozensets) is ``(False, None)``.
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return True, value
+    if isinstance(value, numbers.Integral):
+        return True, int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, torch.Tensor):
+        return True, float(value)
+    if isinstance(value, (list, tuple, set)):
+        items = [plain_copy(v) for v in value]
+        if not all(ok for ok, _ in items):
+            return False, None
+        copied = [v for _, v in items]
+        return True, (list(copied) if isinstance(value, list) else type(value)(copied))
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            ok, copied_item = plain_copy(item)
+            if not isinstance(key, str) or not ok:
+                return False, None
+            out[key] = copied_item
+        return True, out
+    return False, None
+
+
+def shape_mismatch(saved: Any, current: Any, path: str) -> str | None:
+    """Why ``saved`` cannot replace the attribute value ``current`` in a pytorch-accelerated
+    state dict: the same kind of plain data (a finite number for a number, a bool for a bool,
+    a str for a str, a list for a list, a dict for a dict; anything plain where it is None).
+    Lengths may differ (pytorch-accelerated restores lists whole)."""
+    ok, copied = plain_copy(saved)
+    if not ok:
+        return f"{path} is {type(saved).__name__}, not plain data"
+    if current is None:
+        return None
+    if isinstance(current, (bool, str)):
+        if type(copied) is not type(current):
+            return f"{path} is {type(saved).__name__} {saved!r}, not a {type(current).__name__}"
+        return None
+    if isinstance(current, numbers.Real):
+        if isinstance(copied, bool) or not isinstance(copied, numbers.Real):
+            return f"{path} is {type(saved).__name__} {saved!r}, not a number"
+        if not math.isfinite(copied):
+            return f"{path} is {copied!r}, not a finite number"
+        return None
+    for kind in ((list, tuple), (dict,), (set,)):
+        if isinstance(current, kind) and not isinstance(copied, kind):
+            return f"{path} is {type(saved).__name__} {saved!r}, not a {type(current).__name__}"
     return None

@@ -16,7 +16,7 @@ from typing import Any
 
 from torch.optim import Optimizer
 
-from .bases import StatefulSchedulerBase, _plain_copy, _shape_mismatch, bind
+from .bases import StatefulSchedulerBase, bind
 from .checks import check_positive, check_step_count
 from .cosine_scheduler import (
     NUM_EPOCHS,
@@ -26,6 +26,7 @@ from .cosine_scheduler import (
     refuse_placeholder,
 )
 from .param_groups import Slot
+from .state import plain_copy, shape_mismatch
 
 __all__ = ["WSDLrScheduler", "estimate_checkpoint_steps"]
 
@@ -276,10 +277,10 @@ class WSDLrScheduler(StatefulSchedulerBase):
             restored = super()._check_attributes(rest)
             own = self._subclass_attributes()
             for key in flexible & set(attributes):
-                why = _shape_mismatch(attributes[key], own[key], f"attributes[{key!r}]")
+                why = shape_mismatch(attributes[key], own[key], f"attributes[{key!r}]")
                 if why:
                     raise TypeError(f"{type(self).__qualname__} state dict: {why}")
-                restored[key] = _plain_copy(attributes[key])[1]
+                restored[key] = plain_copy(attributes[key])[1]
             return restored
         return super()._check_attributes(attributes)
 
