@@ -1,4 +1,4 @@
-"""SchedulerBase / StatefulSchedulerBase / CurveScheduler (seed 003's user-written schedulers)."""
+"""bases.py: SchedulerBase, StatefulSchedulerBase, CurveStatefulScheduler (user-written)."""
 
 from __future__ import annotations
 
@@ -552,7 +552,7 @@ def test_from_curve_matches_curve_schedule_step_for_step() -> None:
     opt_a, opt_b = sgd(), sgd()
     reference = sa.CurveSchedule(opt_a, curve)
     scheduler = SchedulerBase.from_curve(opt_b, curve)
-    assert isinstance(scheduler, sa.CurveScheduler)
+    assert isinstance(scheduler, sa.CurveStatefulScheduler)
     assert lrs(opt_a) == lrs(opt_b)
     for _ in range(12):
         reference.step()
@@ -639,3 +639,21 @@ def test_pickle_round_trip_continues_identically() -> None:
         clone.step()
         assert clone.get_last_lr() == scheduler.get_last_lr()
     assert lrs(clone.optimizer) == lrs(opt) == [0.1 * 0.25, 0.01 * 0.25]
+
+
+def test_the_old_name_curve_scheduler_warns_and_its_dicts_still_load() -> None:
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, weight_decay=0.01)
+    with pytest.warns(DeprecationWarning, match="renamed sa.CurveStatefulScheduler"):
+        old = sa.CurveScheduler
+    assert old is sa.CurveStatefulScheduler
+    scheduler = sa.SchedulerBase.from_curve(opt, lambda t: 0.5**t, "weight_decay")
+    for _ in range(3):
+        opt.step()
+        scheduler.step()
+    state = scheduler.state_dict()
+    state["scheduler"] = "CurveScheduler"  # what 2.0/2.1.0 wrote
+    twin_opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, weight_decay=0.01)
+    twin = sa.SchedulerBase.from_curve(twin_opt, lambda t: 0.5**t, "weight_decay")
+    twin.load_state_dict(state)
+    assert twin.last_epoch == scheduler.last_epoch
+    assert twin_opt.param_groups[0]["weight_decay"] == opt.param_groups[0]["weight_decay"]

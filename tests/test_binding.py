@@ -129,7 +129,7 @@ RESUMABLE: dict[str, tuple[Build, tuple[str, ...]]] = {
     "CosineLrScheduler": (_cosine_base, ("lr",)),
     "AdaptedSchedule(LambdaLR)": (_adapted, ("momentum",)),
     "SequentialSchedule": (_sequence, ("weight_decay",)),
-    "CurveScheduler": (_curve_scheduler, ("weight_decay",)),
+    "CurveStatefulScheduler": (_curve_scheduler, ("weight_decay",)),
 }
 
 
@@ -553,7 +553,7 @@ SEQUENTIAL_LR_PHASES: dict[str, Callable[[torch.optim.Optimizer], Any]] = {
         o, Multiplier(LinearWarmup(1.0, 2)), Multiplier(LinearWarmup(1.0, 1))
     ),
     "SynchronousSchedule": lambda o: sa.SynchronousSchedule([sa.constant_schedule(o, 0.5)]),
-    "CurveScheduler": lambda o: sa.SchedulerBase.from_curve(o, lambda t: 0.5),
+    "CurveStatefulScheduler": lambda o: sa.SchedulerBase.from_curve(o, lambda t: 0.5),
 }
 
 
@@ -755,7 +755,7 @@ ORDER_KINDS: dict[str, Callable[[torch.optim.Optimizer], Any]] = {
     "CurveSchedule": lambda o: sa.constant_schedule(o, 0.5),
     "AdaptedSchedule": lambda o: sa.arbitrary_schedule_factory(o, lambda s: StepLR(s, 2)),
     "SequentialSchedule": _sequence,
-    "CurveScheduler": _curve_scheduler,
+    "CurveStatefulScheduler": _curve_scheduler,
     "SynchronousSchedule": _sync,
 }
 

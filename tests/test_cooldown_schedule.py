@@ -610,3 +610,23 @@ def test_a_cooldown_drives_only_the_groups_its_schedule_drives() -> None:
         assert decay.get_last_lr() == [g["lr"] for g in opt.param_groups]
         assert decay.value_at(t) == decay.get_last_lr()
     assert "initial_lr" not in opt.param_groups[1]
+
+
+def test_a_synchronous_schedule_with_two_schedules_on_one_key_cools_down_both() -> None:
+    params = [torch.nn.Parameter(torch.zeros(1)) for _ in range(2)]
+    opt = torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, (0.1, 0.2))])
+    sync = sa.SynchronousSchedule(
+        [
+            sa.constant_schedule(opt, 1.0, groups=[0]),
+            sa.constant_schedule(opt, 0.5, groups=[1]),
+        ]
+    )
+    for final_value in (0.0, {"lr": 0.0}):
+        decayed = sa.cooldown(sync, start_step=0, num_steps=4, final_value=final_value)
+        assert isinstance(decayed, sa.SynchronousSchedule)
+        assert [g["lr"] for g in opt.param_groups] == [0.1, 0.1]  # step 0: the stable values
+    for t in range(1, 6):
+        opt.step()
+        decayed.step()
+        keep = 1 - min(1.0, t / 4)
+        assert [g["lr"] for g in opt.param_groups] == pytest.approx([0.1 * keep, 0.1 * keep])

@@ -92,7 +92,7 @@ KINDS: dict[str, Factory] = {
     "CurveSchedule(absolute)": _registry,
     "SequentialSchedule": _sequence,
     "CosineLrScheduler": _cosine_base,
-    "CurveScheduler": _curve_scheduler,
+    "CurveStatefulScheduler": _curve_scheduler,
 }
 kinds = pytest.mark.parametrize("make", list(KINDS.values()), ids=list(KINDS))
 

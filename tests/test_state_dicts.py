@@ -177,9 +177,9 @@ COSINE = Kind(
     "lr",
     frozenset({"kind", "scheduler", "_step_count", "attributes"}),
 )
-# ``curve`` is optional for a SchedulerBase but a CurveScheduler needs its own (strict=True).
+# ``curve`` is optional for a SchedulerBase; a CurveStatefulScheduler needs its own (strict).
 CURVE_SCHEDULER = Kind(
-    "CurveScheduler[weight_decay]",
+    "CurveStatefulScheduler[weight_decay]",
     curve_scheduler(),
     curve_scheduler("lr"),
     "weight_decay",

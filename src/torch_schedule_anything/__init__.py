@@ -43,7 +43,7 @@ from .synchronizer import SynchronousSchedule
 _LAZY: dict[str, str] = {
     "CooldownSchedule": "cooldown_schedule",
     "CosineLrScheduler": "cosine_scheduler",
-    "CurveScheduler": "bases",
+    "CurveStatefulScheduler": "bases",
     "GroupHandler": "handlers",
     "HandlerHandle": "handlers",
     "ParameterHandler": "handlers",
@@ -75,7 +75,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
-    from .bases import CurveScheduler, SchedulerBase, StatefulSchedulerBase
+    from .bases import CurveStatefulScheduler, SchedulerBase, StatefulSchedulerBase
     from .config import schedule_from_config
     from .cooldown_schedule import CooldownSchedule, cooldown, resume_extended
     from .cosine_scheduler import CosineLrScheduler
@@ -105,7 +105,7 @@ __all__ = [
     "CosineLrScheduler",
     "Curve",
     "CurveSchedule",
-    "CurveScheduler",
+    "CurveStatefulScheduler",
     "GroupHandler",
     "HandlerHandle",
     "LookupKeyError",
@@ -179,7 +179,30 @@ if TYPE_CHECKING:
     )
 
 
+#: Old public names that keep working with a DeprecationWarning: name -> (module, new name, why).
+_DEPRECATED: dict[str, tuple[str, str, str]] = {
+    "CurveScheduler": (
+        "bases",
+        "CurveStatefulScheduler",
+        "it was one letter from CurveSchedule, a different class. For PyTorch's scheduler "
+        "with a curve use sa.CurveSchedule; for a StatefulSchedulerBase driven by a curve, "
+        "sa.SchedulerBase.from_curve(...)",
+    ),
+}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _DEPRECATED:
+        import importlib
+        import warnings
+
+        home, new_name, why = _DEPRECATED[name]
+        warnings.warn(
+            f"sa.{name} was renamed sa.{new_name} in 2.1: {why}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(f".{home}", __name__), new_name)
     module_name = "plot" if name in _LAZY_PLOT else _LAZY.get(name)
     if module_name is not None:
         import importlib

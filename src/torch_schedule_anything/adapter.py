@@ -501,6 +501,13 @@ def arbitrary_schedule_factory(
             f"schedule_factory must be a callable optimizer -> scheduler, such as "
             f"lambda opt: StepLR(opt, step_size=30), got {type(schedule_factory).__name__}"
         )
+    if isinstance(default_value, str):
+        # The 1.x signature puts default_value third: a key name there was meant as the target.
+        raise TypeError(
+            f"default_value (the third argument, as in 1.x) must be a number, got the str "
+            f"{default_value!r}; to schedule that key pass it by name: "
+            f"arbitrary_schedule_factory(optimizer, factory, schedule_target={default_value!r})"
+        )
     binding = Binding(
         optimizer,
         schedule_target,

@@ -30,7 +30,7 @@ In both, ``last_epoch`` is the number of optimizer updates done (torch's count o
 ``step()`` calls): ``n`` after ``step_update(n)``, ``k`` after ``k`` calls of ``step()``.
 
 A curve is a ready-made ``get_updated_values``: :meth:`SchedulerBase.from_curve` returns a
-:class:`CurveScheduler` whose value is ``base_g × λ(n)`` (multiplier curve) or ``λ(n)``
+:class:`CurveStatefulScheduler` whose value is ``base_g × λ(n)`` (multiplier curve) or ``λ(n)``
 (absolute curve). It keeps PyTorch's timing (``λ(0)`` at construction), so its values are
 :class:`~torch_schedule_anything.CurveSchedule`'s at every step.
 """
@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import abc
 import numbers
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -68,7 +69,7 @@ from .state import (
     torch_state_mismatch,
 )
 
-__all__ = ["CurveScheduler", "SchedulerBase", "StatefulSchedulerBase"]
+__all__ = ["CurveStatefulScheduler", "SchedulerBase", "StatefulSchedulerBase"]
 
 #: The attributes the base classes own; everything else an instance holds is the subclass's.
 _BASE_ATTRIBUTES = frozenset(
@@ -390,6 +391,8 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
             target_key="param_group_field",
         )
         saved_class = state.get("scheduler", name)
+        if saved_class in _RENAMED and _RENAMED[saved_class] == name:
+            saved_class = name  # saved before the class was renamed
         if strict and saved_class != name:
             raise ValueError(
                 f"the state dict was saved by {saved_class} but this is {name}; load it into a "
@@ -501,11 +504,11 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         return False
 
     def _check_curve(self, state: Mapping[str, Any], strict: bool) -> None:
-        """A curve in the state dict belongs to a :class:`CurveScheduler`."""
+        """A curve in the state dict belongs to a :class:`CurveStatefulScheduler`."""
         if "curve" in state:
             raise ValueError(
-                f"this is {describe(state)} of a CurveScheduler; {type(self).__qualname__} has "
-                f"no curve"
+                f"this is {describe(state)} of a CurveStatefulScheduler; "
+                f"{type(self).__qualname__} has no curve"
             )
 
     def _check_attributes(self, attributes: Any) -> dict[str, Any]:
@@ -539,8 +542,8 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
         param_group_field: str = "lr",
         *,
         one_value_for_all_groups: bool = False,
-    ) -> CurveScheduler:
-        """A :class:`CurveScheduler`: the curve as ``get_updated_values``.
+    ) -> CurveStatefulScheduler:
+        """A :class:`CurveStatefulScheduler`: the curve as ``get_updated_values``.
 
         ``value_g(n) = base_g × λ(n)`` for a multiplier curve (or a plain callable), and
         ``value_g(n) = λ(n)`` for an absolute one. It counts itself (``step()``) and also
@@ -554,7 +557,7 @@ class SchedulerBase(  # type: ignore[misc]  # base_lrs holds floats
             >>> s.step_update(1); s.get_last_lr()
             [0.75]
         """
-        return CurveScheduler(
+        return CurveStatefulScheduler(
             optimizer,
             curve,
             param_group_field=param_group_field,
@@ -644,7 +647,7 @@ class StatefulSchedulerBase(SchedulerBase):
         self._step_count += 1
 
 
-class CurveScheduler(StatefulSchedulerBase):
+class CurveStatefulScheduler(StatefulSchedulerBase):
     """A curve as a scheduler base: ``get_updated_values(n)`` is the curve at ``n``.
 
     ``value_g(n) = base_g × λ(n)`` for a multiplier curve (``base_g`` = the field's value in
@@ -712,6 +715,24 @@ class CurveScheduler(StatefulSchedulerBase):
 
     def __repr__(self) -> str:
         return (
-            f"CurveScheduler(param_group_field={self.param_group_field!r}, "
+            f"{type(self).__name__}(param_group_field={self.param_group_field!r}, "
             f"curve={self.curve!r}, last_epoch={self.last_epoch})"
         )
+
+
+#: Classes renamed in 2.1: old name -> new name (their state dicts record the old one).
+_RENAMED = {"CurveScheduler": "CurveStatefulScheduler"}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CurveScheduler":
+        warnings.warn(
+            "CurveScheduler was renamed CurveStatefulScheduler in 2.1 (it was one letter from "
+            "CurveSchedule, a different class); for PyTorch's scheduler with a curve use "
+            "sa.CurveSchedule, for a StatefulSchedulerBase driven by a curve "
+            "sa.SchedulerBase.from_curve(...) or sa.CurveStatefulScheduler",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return CurveStatefulScheduler
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -222,6 +222,11 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
         return [keep * v + w * (final * b) for v, b in zip(start, bases)]
 
     @property
+    def groups(self) -> tuple[int, ...] | None:
+        """The param groups driven: the wrapped schedule's ``groups`` (``None``: all)."""
+        return getattr(self.schedule, "groups", None)
+
+    @property
     def start_values(self) -> list[float] | None:
         """``v_g(start_step)`` per group; ``None`` until a torch scheduler has reached it."""
         return None if self._start is None else list(self._start)
@@ -262,7 +267,7 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
             # The wrapped schedule runs up to the start (a jump over it stops there).
             target = min(t, s)
             if not jump and target == inner + 1:
-                schedule.step() if metrics is None else schedule.step(metrics)
+                schedule.step() if metrics is None else schedule.step(metrics=metrics)  # type: ignore[call-arg]
             elif target != inner:
                 schedule.step(target)
             if target == s and self._start is None:
@@ -499,7 +504,9 @@ def cooldown(
         children: list[LRScheduler] = []
         cooled: list[CooldownSchedule] = []
         for name, child in schedule.schedules.items():
-            final = finals[name]
+            # Members are named by key ("lr"), or by key and groups ("lr (groups [0])") when
+            # several schedules share a key on disjoint groups: final_value is per key.
+            final = finals[schedule_name(child)]
             if final is None:
                 children.append(child)
                 continue

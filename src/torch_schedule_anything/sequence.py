@@ -366,7 +366,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
                     if not phase.metric_driven:
                         phase.scheduler.step()
                     elif metrics is not None:
-                        phase.scheduler.step(metrics)
+                        phase.scheduler.step(metrics=metrics)  # type: ignore[call-arg]
                     self._write(t, index)
                 except BaseException:
                     self._rollback(token)  # a rejected step changes nothing, its phase included

@@ -251,10 +251,8 @@ def _simulate(
         for i in range(n - 1):
             if metrics is None:
                 twin.step()
-            elif isinstance(twin, SynchronousSchedule):
-                twin.step(metrics=_metric_at(metrics, i))
-            else:
-                cast(Any, twin).step(_metric_at(metrics, i))
+            else:  # every metric-driven kind takes metrics= (torch's ReduceLROnPlateau too)
+                cast(Any, twin).step(metrics=_metric_at(metrics, i))
             record()
     return out
 

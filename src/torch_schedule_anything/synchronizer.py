@@ -243,7 +243,7 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
                     step(epoch)
             for schedule in self._metric_driven:
                 done.append((schedule, checkpoint(schedule)))
-                schedule.step(metrics)
+                schedule.step(metrics=metrics)  # type: ignore[call-arg]
         except BaseException:
             for schedule, token in reversed(done):
                 rollback(schedule, token)

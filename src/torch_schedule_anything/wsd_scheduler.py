@@ -28,7 +28,7 @@ from .cosine_scheduler import (
 from .param_groups import Slot
 from .state import plain_copy, shape_mismatch
 
-__all__ = ["WSDLrScheduler", "estimate_checkpoint_steps"]
+__all__ = ["WSDLrScheduler", "estimate_checkpoint_steps", "short_decay"]
 
 
 def estimate_checkpoint_steps(total_steps: int, num_checkpoints: int = 3) -> list[int]:
@@ -47,6 +47,25 @@ def estimate_checkpoint_steps(total_steps: int, num_checkpoints: int = 3) -> lis
         if step == total_steps:
             break
     return steps
+
+
+def short_decay(total_steps: int, num_checkpoints: int, decay_phase_ratio: float) -> str | None:
+    """Why a checkpoint period has no decay step (pytorch-accelerated divides by zero there,
+    so the value would be undefined), or ``None``. ``decay_phase_ratio=0`` has no decay at
+    all and is allowed."""
+    if decay_phase_ratio == 0:
+        return None
+    start = 0
+    for i, end in enumerate(estimate_checkpoint_steps(total_steps, num_checkpoints)):
+        if int((end - start) * decay_phase_ratio) == 0:
+            return (
+                f"checkpoint period {i} (steps {start} to {end}) is too short for a decay: "
+                f"int({end - start} × decay_phase_ratio {decay_phase_ratio}) = 0 steps, where "
+                f"pytorch-accelerated divides by zero. Give more total_steps, fewer "
+                f"num_checkpoints or a larger decay_phase_ratio"
+            )
+        start = end
+    return None
 
 
 class WSDLrScheduler(StatefulSchedulerBase):
@@ -74,7 +93,9 @@ class WSDLrScheduler(StatefulSchedulerBase):
 
     Differences from pytorch-accelerated: invalid arguments raise ``ValueError`` or
     ``TypeError`` naming the argument (there: ``AssertionError``); ``decay_phase_ratio=0``
-    holds the minimum past the end instead of dividing by zero; the state dict is this
+    holds the minimum past the end instead of dividing by zero; a checkpoint period too short
+    for one decay step (``int(length × decay_phase_ratio) = 0``), where pytorch-accelerated
+    divides by zero during training, is refused at construction; the state dict is this
     package's plain-data one and holds the count (pytorch-accelerated's leaves ``_num_updates``
     out, so there a resumed run restarts its count; its dicts load here as they load there).
 
@@ -138,6 +159,9 @@ class WSDLrScheduler(StatefulSchedulerBase):
                 f"decay phases could overlap; give at most 1/3 (checkpoints are spaced "
                 f"geometrically) or num_checkpoints=1"
             )
+        why = short_decay(total, checkpoints, ratio)
+        if why:
+            raise ValueError(why)
         if minimum == 0 and not use_inverse_sqrt_decay:
             raise ValueError(
                 "lr_min=0 with use_inverse_sqrt_decay=False divides by zero (the decay is "
@@ -259,6 +283,14 @@ class WSDLrScheduler(StatefulSchedulerBase):
             super().load_state_dict(state_dict, strict)
             return
         total, count = self.total_steps, self._num_updates
+        saved = state_dict.get("attributes", state_dict) if isinstance(state_dict, Mapping) else {}
+        why = short_decay(
+            total,
+            saved.get("num_checkpoints", self.num_checkpoints),
+            saved.get("decay_phase_ratio", self.decay_phase_ratio),
+        )
+        if why:  # checked before anything changes
+            raise ValueError(f"this continuation of {total} steps cannot load the state: {why}")
         values, last = self._binding.read(), self.get_last_lr()
         super().load_state_dict(state_dict, strict)
         self._binding.write_each(values, None)

@@ -55,6 +55,7 @@ from torch.optim import Optimizer
 from ..checks import check_real, check_step_count
 from ..curve_schedule import CurveSchedule
 from ..curves.base import AbsoluteCurve, Curve
+from .lambda_lr import bind_like_lambda_lr
 
 __all__ = [
     "AbsoluteParamSchedulerCurve",
@@ -726,15 +727,22 @@ def LRMultiplier(  # noqa: N802 - detectron2's class name, kept for a one-import
         0.085355
     """
     if not isinstance(multiplier, ParamScheduler):
+        origin = type(multiplier).__module__.split(".")[0]
+        hint = (
+            f"; this one is fvcore's own {type(multiplier).__name__}: import the scheduler from "
+            f"torch_schedule_anything.compat.fvcore too (same name, same arguments)"
+            if origin == "fvcore"
+            else ""
+        )
         raise TypeError(
             f"multiplier must be a ParamScheduler of torch_schedule_anything.compat.fvcore, "
-            f"got {type(multiplier).__name__}"
+            f"got {type(multiplier).__name__}{hint}"
         )
-    start = check_step_count("last_iter + 1", last_iter + 1) if last_iter != -1 else 0
-    schedule = CurveSchedule(optimizer, multiplier.to_curve(max_iter), schedule_target)
-    if start:
-        schedule.step(start)
-    return schedule
+    if isinstance(last_iter, bool) or not isinstance(last_iter, int):
+        raise TypeError(f"last_iter must be an int >= -1, got {last_iter!r}")
+    # detectron2's LRMultiplier is a torch LRScheduler: last_iter = k resumes as torch does,
+    # from each group's initial_lr record (refused where it is missing).
+    return bind_like_lambda_lr(optimizer, multiplier.to_curve(max_iter), last_iter, schedule_target)
 
 
 def _factory(cls: type[ParamScheduler]) -> Callable[..., ParamSchedulerCurve]:

@@ -41,6 +41,7 @@ timm exactly when those are 0. Use the classes for timm's absolute floors.
 from __future__ import annotations
 
 import bisect
+import copy
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
@@ -353,6 +354,10 @@ def _config_property(name: str) -> Any:
     return property(get, doc=f"timm's ``{name}`` (read-only: rebuild the scheduler to change it).")
 
 
+#: Attributes a checkpoint of a step does not copy: the optimizer and the binding are shared.
+_SHARED = frozenset({"optimizer", "_binding"})
+
+
 class _TimmScheduler(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # type: ignore[misc]
     """What every timm drop-in shares: the binding, the writes, the two calling conventions."""
 
@@ -399,6 +404,18 @@ class _TimmScheduler(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # type
     def _write(self, values: list[float], step: int) -> None:
         """Check, then write ``values`` (one per group); nothing changes if one is refused."""
         self._last_values = self._binding.write_each(values, step)
+
+    # -- all-or-nothing steps inside a SynchronousSchedule -----------------------------------------
+    def _checkpoint(self) -> Any:
+        """What :meth:`_rollback` needs to undo the next step: the scheduler's own attributes
+        (counts, plateau state, the values it wrote) and the key's current values."""
+        own = {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k not in _SHARED}
+        return own, self._binding.read()
+
+    def _rollback(self, token: Any) -> None:
+        own, values = token
+        self.__dict__.update(own)
+        self._binding.write_each(values, self.last_epoch)  # held before: passes the check
 
     # -- timm's attribute names ------------------------------------------------------------------
     @property
@@ -987,9 +1004,20 @@ class PlateauLRScheduler(_TimmScheduler):
             return bool(a < best * (1.0 - threshold))
         return bool(a > best * (threshold + 1.0))
 
-    def step(self, epoch: int | None = None, metric: Any = None) -> None:  # type: ignore[override]
+    #: Metric-driven: SynchronousSchedule, plots and the framework helpers pass it a metric.
+    needs_metrics = True
+
+    def step(  # type: ignore[override]
+        self, epoch: int | None = None, metric: Any = None, *, metrics: Any = None
+    ) -> None:
         """timm's ``step(epoch, metric)``; ``step(metric=...)`` without an epoch advances by one
-        epoch (torch's convention). A metric of ``None`` only skips the plateau logic."""
+        epoch (torch's convention). ``metrics=`` is torch's spelling of ``metric`` (what
+        ``SynchronousSchedule`` and the plots pass). A metric of ``None`` only skips the
+        plateau logic."""
+        if metrics is not None:
+            if metric is not None:
+                raise TypeError("give the metric once: metric= (timm) or metrics= (torch)")
+            metric = metrics
         if epoch is None:
             if self._step_count == 1:
                 check_step_order(self.optimizer)

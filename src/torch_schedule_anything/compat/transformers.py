@@ -36,12 +36,12 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from ..adapter import AdaptedSchedule, arbitrary_schedule_factory
-from ..binding import Binding, record_name
 from ..checks import check_choice, check_positive, check_real, check_step_count
 from ..curve_schedule import CurveSchedule
 from ..curves.base import Curve
-from ..errors import LookupKeyError, external_stacklevel
+from ..errors import external_stacklevel
 from ..param_groups import Slot
+from .lambda_lr import bind_like_lambda_lr
 
 __all__ = [
     "SCHEDULER_NAMES",
@@ -627,37 +627,6 @@ def _check_optimizer(optimizer: Any) -> None:
         )
 
 
-def _bind(optimizer: Any, curve: Curve, last_epoch: Any, schedule_target: str) -> CurveSchedule:
-    """A :class:`CurveSchedule` of ``curve`` at HF's (``LambdaLR``'s) starting step.
-
-    ``last_epoch = -1``: λ(0) is written. ``last_epoch = k >= 0`` (resuming, as torch): every
-    group must hold the record of the key (``initial_lr`` / ``initial_<key>``), and the
-    schedule starts at step ``k + 1``, as a ``LambdaLR`` built with ``last_epoch=k`` does.
-    """
-    _check_optimizer(optimizer)
-    if isinstance(last_epoch, bool) or not isinstance(last_epoch, int) or last_epoch < -1:
-        raise ValueError(
-            f"last_epoch must be an int >= -1 (-1: a fresh schedule; k >= 0: resume after "
-            f"step k), got {last_epoch!r}"
-        )
-    if last_epoch >= 0:
-        binding = Binding(optimizer, schedule_target, owner=f"the schedule of {schedule_target!r}")
-        for index, recorded in enumerate(binding.recorded()):
-            if not recorded:
-                raise LookupKeyError(
-                    f"param {record_name(binding.key)!r} is not specified in "
-                    f"param_groups[{index}] when resuming the schedule of "
-                    f"{schedule_target!r} with last_epoch={last_epoch} >= 0 (torch's rule): "
-                    f"load the optimizer's state dict, which holds the record, before building "
-                    f"the schedule, or pass last_epoch=-1 for a fresh run"
-                )
-    schedule = CurveSchedule(optimizer, curve, schedule_target)
-    if last_epoch >= 0:
-        schedule.step(last_epoch + 1)
-        schedule._step_count = 1  # as torch's after construction: one (initial) step
-    return schedule
-
-
 def _default_of(optimizer: Any, schedule_target: str, what: str) -> float:
     """``optimizer.defaults`` of the key: what HF reads as ``optimizer.defaults["lr"]``."""
     _check_optimizer(optimizer)
@@ -683,7 +652,8 @@ def get_constant_schedule(
         >>> get_constant_schedule(opt, schedule_target="momentum").get_last_lr()
         [0.9]
     """
-    return _bind(optimizer, Constant(), last_epoch, schedule_target)
+    _check_optimizer(optimizer)
+    return bind_like_lambda_lr(optimizer, Constant(), last_epoch, schedule_target)
 
 
 def get_constant_schedule_with_warmup(
@@ -695,7 +665,8 @@ def get_constant_schedule_with_warmup(
 ) -> CurveSchedule:
     """HF's ``get_constant_schedule_with_warmup``: :class:`ConstantWithWarmup` on the key."""
     curve = ConstantWithWarmup(num_warmup_steps)
-    return _bind(optimizer, curve, last_epoch, schedule_target)
+    _check_optimizer(optimizer)
+    return bind_like_lambda_lr(optimizer, curve, last_epoch, schedule_target)
 
 
 def get_linear_schedule_with_warmup(
@@ -717,7 +688,8 @@ def get_linear_schedule_with_warmup(
         (0.09, 0.001)
     """
     curve = LinearWithWarmup(num_warmup_steps, num_training_steps)
-    return _bind(optimizer, curve, last_epoch, schedule_target)
+    _check_optimizer(optimizer)
+    return bind_like_lambda_lr(optimizer, curve, last_epoch, schedule_target)
 
 
 def get_cosine_schedule_with_warmup(
@@ -731,7 +703,8 @@ def get_cosine_schedule_with_warmup(
 ) -> CurveSchedule:
     """HF's ``get_cosine_schedule_with_warmup``: :class:`CosineWithWarmup` on the key."""
     curve = CosineWithWarmup(num_warmup_steps, num_training_steps, num_cycles)
-    return _bind(optimizer, curve, last_epoch, schedule_target)
+    _check_optimizer(optimizer)
+    return bind_like_lambda_lr(optimizer, curve, last_epoch, schedule_target)
 
 
 def get_cosine_with_hard_restarts_schedule_with_warmup(
@@ -746,7 +719,8 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(
     """HF's ``get_cosine_with_hard_restarts_schedule_with_warmup``:
     :class:`CosineWithHardRestarts` on the key."""
     curve = CosineWithHardRestarts(num_warmup_steps, num_training_steps, num_cycles)
-    return _bind(optimizer, curve, last_epoch, schedule_target)
+    _check_optimizer(optimizer)
+    return bind_like_lambda_lr(optimizer, curve, last_epoch, schedule_target)
 
 
 def get_polynomial_decay_schedule_with_warmup(
@@ -771,7 +745,8 @@ def get_polynomial_decay_schedule_with_warmup(
     curve = PolynomialDecayWithWarmup(
         num_warmup_steps, num_training_steps, lr_end, power, lr_init=lr_init
     )
-    return _bind(optimizer, curve, last_epoch, schedule_target)
+    _check_optimizer(optimizer)
+    return bind_like_lambda_lr(optimizer, curve, last_epoch, schedule_target)
 
 
 def get_inverse_sqrt_schedule(
@@ -784,7 +759,8 @@ def get_inverse_sqrt_schedule(
 ) -> CurveSchedule:
     """HF's ``get_inverse_sqrt_schedule``: :class:`InverseSqrt` on the key."""
     curve = InverseSqrt(num_warmup_steps, timescale)
-    return _bind(optimizer, curve, last_epoch, schedule_target)
+    _check_optimizer(optimizer)
+    return bind_like_lambda_lr(optimizer, curve, last_epoch, schedule_target)
 
 
 def _min_lr_rate(
@@ -826,7 +802,8 @@ def get_cosine_with_min_lr_schedule_with_warmup(
     """
     rate = _min_lr_rate(optimizer, schedule_target, min_lr, min_lr_rate)
     curve = CosineWithMinLR(num_warmup_steps, num_training_steps, num_cycles, min_lr_rate=rate)
-    return _bind(optimizer, curve, last_epoch, schedule_target)
+    _check_optimizer(optimizer)
+    return bind_like_lambda_lr(optimizer, curve, last_epoch, schedule_target)
 
 
 def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
@@ -852,7 +829,8 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
         min_lr_rate=rate,
         warmup_lr_rate=warmup_lr_rate,
     )
-    return _bind(optimizer, curve, last_epoch, schedule_target)
+    _check_optimizer(optimizer)
+    return bind_like_lambda_lr(optimizer, curve, last_epoch, schedule_target)
 
 
 def get_wsd_schedule(
@@ -881,7 +859,8 @@ def get_wsd_schedule(
         min_lr_ratio,
         num_cycles,
     )
-    return _bind(optimizer, curve, last_epoch, schedule_target)
+    _check_optimizer(optimizer)
+    return bind_like_lambda_lr(optimizer, curve, last_epoch, schedule_target)
 
 
 class PlateauSchedule(AdaptedSchedule, ReduceLROnPlateau):  # type: ignore[misc]
