@@ -28,12 +28,12 @@ from .builtin_schedules import (
     sqrt_schedule_with_inverse_warmup,
     sqrt_schedule_with_warmup,
 )
+from .config import schedule
 from .curve_schedule import CurveSchedule
 from .curves.base import AbsoluteCurve, Curve
 from .errors import LookupKeyError
 from .horizon import PastHorizonWarning
 from .param_groups import extend_optimizer, get_param_groups_regrouped_by_key
-from .registry import schedule
 from .synchronizer import SynchronousSchedule
 
 # Everything below is imported on first access (PEP 562), so that ``import

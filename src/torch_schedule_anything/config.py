@@ -1,4 +1,7 @@
-"""Schedules from plain data, so that YAML, JSON, Hydra or OmegaConf configs can name them.
+"""Schedules by name and from plain data (YAML, JSON, Hydra or OmegaConf configs).
+
+:func:`schedule` binds a curve, given by its registered name (or as a Curve or a callable), to a
+key of an optimizer's param groups. :func:`schedule_from_config` does the same from plain data.
 
 One **entry** is a mapping:
 
@@ -29,7 +32,7 @@ silently as a curve parameter.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -43,7 +46,7 @@ from .param_groups import Slot, curve_values
 from .registry import build_curve, list_curves
 from .synchronizer import SynchronousSchedule
 
-__all__ = ["ENTRY_KEYS", "schedule_from_config"]
+__all__ = ["ENTRY_KEYS", "schedule", "schedule_from_config"]
 
 #: The keys an entry may hold besides inline curve parameters.
 ENTRY_KEYS = (
@@ -301,3 +304,60 @@ def _check_overlaps(optimizer: Optimizer, parsed: Sequence[_Parsed]) -> None:
                     f"or compose the curves into one"
                 )
         seen.setdefault(one.target, []).append((position, mine))
+
+
+def schedule(
+    optimizer: Optimizer,
+    curve: str | Curve | Callable[[int], float],
+    /,
+    schedule_target: str = "lr",
+    *,
+    default_value: float | None = None,
+    one_value_for_all_groups: bool = False,
+    groups: list[int] | tuple[int, ...] | Callable[[Mapping[str, Any]], bool] | None = None,
+    **params: Any,
+) -> CurveSchedule:
+    """Bind a curve to ``schedule_target`` of every param group of ``optimizer``.
+
+    Args:
+        optimizer: any torch optimizer.
+        curve: a registered curve name (built with ``**params``), a ``Curve`` instance, or a
+            callable ``step -> multiplier``.
+        schedule_target: the key to drive; ``"betas[0]"`` for one element of a tuple.
+        default_value: creates the key in param groups that lack it.
+        one_value_for_all_groups: allow an absolute curve on groups whose values differ
+            (see :class:`~torch_schedule_anything.CurveSchedule`); otherwise use the curve's
+            multiplier form, e.g. ``sa.schedule(opt, "multiplier", curve={"name": ...})``.
+        groups: drive only some param groups: indices in increasing order (``[0, 2]``) or a
+            callable ``group -> bool`` resolved once, now, to the indices it selects
+            (``lambda g: g.get("name") == "head"``); default every group. See
+            :class:`~torch_schedule_anything.CurveSchedule` and ``documentation/per_group.md``.
+        **params: the curve's parameters when ``curve`` is a name (``optimizer`` and
+            ``curve`` are positional-only, so a curve parameter may be called ``curve``).
+
+    Example:
+        >>> import torch, torch_schedule_anything as sa
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+        >>> s = sa.schedule(opt, "linear_schedule_with_warmup", "momentum", warmup_to_value=1.0,
+        ...                 anneal_to_value=0.5, num_warmup_steps=0, num_training_steps=10)
+        >>> s.step()
+        >>> round(opt.param_groups[0]["momentum"], 6)
+        0.855
+    """
+    if isinstance(curve, str):
+        built = build_curve(curve, params)
+    else:
+        if params:
+            raise TypeError(
+                f"parameters {sorted(params)} are only used with a curve name; "
+                f"{type(curve).__name__} is already built"
+            )
+        built = curve  # type: ignore[assignment]
+    return CurveSchedule(
+        optimizer,
+        built,
+        schedule_target,
+        default_value=default_value,
+        one_value_for_all_groups=one_value_for_all_groups,
+        groups=groups,
+    )
