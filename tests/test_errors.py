@@ -50,3 +50,20 @@ def test_a_warning_from_deep_inside_points_at_the_users_line() -> None:
             opt.step()
             schedule.step()  # the warning must name this line, not one of the package's
     assert caught[0].filename == __file__
+
+
+def test_a_key_scheduled_twice_raises_one_type_everywhere() -> None:
+    import torch
+
+    def optimizer() -> torch.optim.Optimizer:
+        return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+
+    opt = optimizer()
+    with pytest.raises(sa.ScheduleConflictError, match="param group 0"):
+        sa.SynchronousSchedule([sa.constant_schedule(opt, 1.0), sa.constant_schedule(opt, 1.0)])
+    entry = {"curve": "constant_schedule", "value": 1.0}
+    with pytest.raises(sa.ScheduleConflictError, match="param group 0"):
+        sa.schedule_from_config(optimizer(), [entry, entry])
+    # 1.x raised RuntimeError, a wrong argument is a ValueError: both catch it.
+    assert issubclass(sa.ScheduleConflictError, RuntimeError)
+    assert issubclass(sa.ScheduleConflictError, ValueError)

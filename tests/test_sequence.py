@@ -27,6 +27,7 @@ from torch_schedule_anything.curves import (
     LinearWarmup,
     OneCycleLR,
     WarmupWithDecay,
+    after_warmup,
 )
 
 
@@ -273,7 +274,7 @@ def test_load_state_dict_rejects_a_mismatch() -> None:
     ("phases", "boundaries", "message"),
     [
         ([LinearWarmup(0.1, 100), lambda o: StepLR(o, 3)], [50], "longer than its phase"),
-        ([LinearWarmup(0.1, 5)], [], "at least two phases"),
+        ([], [], "phases is empty"),
         ([LinearWarmup(0.1, 5), lambda o: StepLR(o, 3)], [5, 9], "len\\(phases\\) - 1 = 1"),
         ([LinearWarmup(0.1, 5)] * 3, [5, 5], "strictly increasing"),
         ([LinearWarmup(0.1, 5), 0.1], [5], r"phases\[1\] must be a Curve"),
@@ -328,11 +329,21 @@ def test_factory_must_use_the_optimizer_it_receives() -> None:
         sa.sequential(opt, [LinearWarmup(0.1, 2), lambda o: StepLR(opt, 3)], [2])
 
 
-def test_warmup_then_needs_a_finite_nonempty_warmup() -> None:
-    with pytest.raises(ValueError, match="no steps"):
-        sa.warmup_then(sgd(), LinearWarmup(0.1, 0), lambda o: StepLR(o, 3))
-    with pytest.raises(ValueError, match="no end"):
-        sa.warmup_then(sgd(), CyclicLR(0.1, 0.2, 3), lambda o: StepLR(o, 3))
+def test_warmup_then_follows_after_warmups_rule_for_empty_and_endless_warmups() -> None:
+    # One rule for curves (after_warmup) and schedules (warmup_then): 0 steps is no warmup.
+    opt, twin = sgd(), sgd()
+    s = sa.warmup_then(opt, LinearWarmup(0.1, 0), lambda o: StepLR(o, 3, gamma=0.5))
+    plain = StepLR(twin, 3, gamma=0.5)
+    for _ in range(8):
+        opt.step(), twin.step()
+        s.step(), plain.step()
+        assert opt.param_groups[0]["lr"] == twin.param_groups[0]["lr"]
+    curve = after_warmup(LinearWarmup(0.1, 0), CyclicLR(0.1, 0.2, 3))
+    with_curve = sa.warmup_then(sgd(), LinearWarmup(0.1, 0), CyclicLR(0.1, 0.2, 3))
+    assert with_curve.get_last_lr() == [curve(0)]
+    for call in (after_warmup, lambda w, t: sa.warmup_then(sgd(), w, t)):
+        with pytest.raises(ValueError, match="never ends"):
+            call(CyclicLR(0.1, 0.2, 3), CyclicLR(0.1, 0.2, 3))
 
 
 def test_metrics_without_a_metric_phase_and_jumps_across_torch_phases() -> None:

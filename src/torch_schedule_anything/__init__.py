@@ -31,7 +31,7 @@ from .builtin_schedules import (
 from .config import schedule
 from .curve_schedule import CurveSchedule
 from .curves.base import AbsoluteCurve, Curve
-from .errors import LookupKeyError
+from .errors import LookupKeyError, ScheduleConflictError
 from .horizon import PastHorizonWarning
 from .param_groups import extend_optimizer, get_param_groups_regrouped_by_key
 from .synchronizer import SynchronousSchedule
@@ -113,6 +113,7 @@ __all__ = [
     "PastHorizonWarning",
     "PluginLoadWarning",
     "RangeTestResult",
+    "ScheduleConflictError",
     "SchedulerBase",
     "SequentialSchedule",
     "StatefulSchedulerBase",

@@ -41,7 +41,7 @@ from torch.optim import Optimizer
 from .binding import Binding, select_groups
 from .curve_schedule import CurveSchedule, check_one_value
 from .curves.base import Curve
-from .errors import LookupKeyError
+from .errors import LookupKeyError, ScheduleConflictError
 from .param_groups import Slot, curve_values
 from .registry import build_curve, list_curves
 from .synchronizer import SynchronousSchedule
@@ -297,7 +297,7 @@ def _check_overlaps(optimizer: Optimizer, parsed: Sequence[_Parsed]) -> None:
         for other, theirs in seen.get(one.target, []):
             common = sorted(mine & theirs)
             if common:
-                raise ValueError(
+                raise ScheduleConflictError(
                     f"{_describe(position, one.target)}: config[{other}] already schedules "
                     f"{one.target!r} in param group {common[0]}; each param group of a key "
                     f"takes one schedule. Give the entries disjoint 'groups' lists, merge them, "

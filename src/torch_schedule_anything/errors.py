@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["LookupKeyError", "add_note", "external_stacklevel"]
+__all__ = ["LookupKeyError", "ScheduleConflictError", "add_note", "external_stacklevel"]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -19,6 +19,15 @@ class LookupKeyError(KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class ScheduleConflictError(ValueError, RuntimeError):
+    """Two schedules would drive one key in one param group.
+
+    Raised by ``sa.SynchronousSchedule`` and ``sa.schedule_from_config`` alike. It is a
+    ``ValueError`` (a wrong argument) and, for 1.x code that caught what 1.x raised, a
+    ``RuntimeError``.
+    """
 
 
 def add_note(exc: BaseException, note: str) -> None:

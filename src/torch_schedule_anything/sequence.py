@@ -1,9 +1,11 @@
 """``SequentialSchedule``: phases run one after another on one key, curves or torch schedulers.
 
-Seed 004 hands over from a warmup to a PyTorch scheduler with an ``if step < warmup_steps``
-branch in the training loop ("Pattern 1"), and to ``ReduceLROnPlateau`` the same way
-("Pattern 4"). :func:`sequential` and :func:`warmup_then` replace the branch with one real
-``LRScheduler`` on any key:
+Training loops often hand over from a warmup to a PyTorch scheduler (or to
+``ReduceLROnPlateau``) with an ``if step < warmup_steps`` branch. :func:`sequential` and
+:func:`warmup_then` replace the branch with one real ``LRScheduler`` on any key. It is the
+schedule-level form of :class:`~torch_schedule_anything.curves.Join` (curves only), with the same
+rules: boundaries strictly increasing and >= 1, each phase from its own step 0, and a warmup of
+0 steps is no warmup:
 
 * phase ``i`` runs from ``boundaries[i−1]`` (0 for the first) to ``boundaries[i]``; the last
   runs for ever;
@@ -50,6 +52,7 @@ from .binding import (
 from .checks import check_boundaries, check_step
 from .curve_schedule import check_one_value
 from .curves.base import Curve
+from .curves.compose import warmup_length
 from .errors import add_note, external_stacklevel
 from .horizon import NEVER, PastHorizonWarning, horizon_warning_message, warn_after
 from .param_groups import as_float, curve_values
@@ -179,8 +182,8 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
                 f"[LinearWarmup(1e-3, 100), lambda opt: StepLR(opt, 30)], got "
                 f"{type(phases).__name__}"
             )
-        if len(phases) < 2:
-            raise ValueError(f"phases must hold at least two phases, got {len(phases)}")
+        if not phases:
+            raise ValueError("phases is empty; give at least one phase")
         bounds = check_boundaries(boundaries, len(phases), "phases")
         starts = (0, *bounds)
         for i, phase in enumerate(phases):
@@ -286,7 +289,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
 
         Called when ``step()`` enters phase ``index``. The torch scheduler starts from the key's
         value at attach time; a warmup that ends at another value makes the value jump at the
-        boundary (seed 004: a warmup to ``1e-3`` on an optimizer built with ``lr=0.1``).
+        boundary (a warmup to ``1e-3`` on an optimizer built with ``lr=0.1``).
         """
         before, after = self._phases[index - 1], self._phases[index]
         if not (isinstance(before, _CurvePhase) and isinstance(after, _TorchPhase)):
@@ -622,12 +625,13 @@ def warmup_then(
 ) -> SequentialSchedule:
     """``warmup`` for its ``horizon`` steps, then ``then`` (a curve or a scheduler factory).
 
-    Seed 004's Pattern 1 (warmup, then a torch scheduler) and Pattern 4 (warmup, then
-    ``ReduceLROnPlateau``) without an ``if`` in the training loop. The boundary is the warmup's
+    Warmup, then a torch scheduler (or ``ReduceLROnPlateau``), without an ``if`` in the
+    training loop. The boundary is the warmup's
     horizon (``warmup_steps``), so the two cannot disagree.
 
     Raises:
-        ValueError: the warmup never ends or has no steps (use the scheduler alone then).
+        ValueError: the warmup never ends. A warmup of 0 steps is no warmup: the sequence is
+            ``then`` alone (as :func:`~torch_schedule_anything.curves.after_warmup`).
 
     Example:
         >>> import torch, torch_schedule_anything as sa
@@ -643,19 +647,11 @@ def warmup_then(
         >>> values
         [0.0, 0.45, 0.9, 0.45, 0.225]
     """
-    if not isinstance(warmup, Curve):
-        raise TypeError(f"warmup must be a Curve, got {type(warmup).__name__} {warmup!r}")
-    length = warmup.horizon
-    if length is None or length == 0:
-        raise ValueError(
-            f"warmup {warmup!r} has {'no end' if length is None else 'no steps'}; "
-            f"warmup_then needs a warmup of at least one step (with no warmup, schedule the "
-            f"second phase alone)"
-        )
+    length = warmup_length(warmup)  # after_warmup's rule: 0 steps is no warmup
     return SequentialSchedule(
         optimizer,
-        [warmup, then],
-        [length],
+        [warmup, then] if length else [then],
+        [length] if length else [],
         schedule_target,
         default_value=default_value,
         one_value_for_all_groups=one_value_for_all_groups,

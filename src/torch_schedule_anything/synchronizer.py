@@ -20,7 +20,7 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from .adapter import ParamGroupAdapter, is_metric_driven, restore, snapshot
 from .binding import RefusesTorchSequentialLR
-from .errors import LookupKeyError, add_note
+from .errors import LookupKeyError, ScheduleConflictError, add_note
 from .state import describe, torch_state_mismatch
 
 __all__ = [
@@ -136,7 +136,8 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
             ``groups=`` (a frozen backbone warming up while the head follows a cosine).
 
     Raises:
-        RuntimeError: two schedules drive the same key in the same param group (the message
+        ScheduleConflictError: (a ``ValueError`` and a ``RuntimeError``, as in 1.x) two
+            schedules drive the same key in the same param group (the message
             names the key and the group).
         ValueError: the schedules act on different optimizers, or the list is empty.
         TypeError: an element is not an ``LRScheduler``.
@@ -179,7 +180,7 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
             for other in by_key.get(name, []):
                 group = _overlap(schedule_groups(other), mine)
                 if group is not None:
-                    raise RuntimeError(
+                    raise ScheduleConflictError(
                         f"two schedules drive {name!r} in param group {group} ({other!r} and "
                         f"{schedule!r}); each param group of a key can have only one schedule. "
                         f"Build them with disjoint groups=[...], combine them into one curve "

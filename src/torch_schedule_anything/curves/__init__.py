@@ -1,7 +1,15 @@
 """Pure curves: closed-form functions of the step, testable and plottable without an optimizer."""
 
 from .base import AbsoluteCurve, Curve, FunctionCurve, as_steps
-from .compose import AbsoluteJoin, Join, Multiplier, Scaled, after_warmup, as_multiplier
+from .compose import (
+    AbsoluteJoin,
+    Join,
+    Multiplier,
+    Scaled,
+    after_warmup,
+    as_multiplier,
+    warmup_length,
+)
 from .cyclical import (
     CYCLICAL_CURVES,
     CosineAnnealingWarmRestarts,
@@ -70,4 +78,5 @@ __all__ = [
     "after_warmup",
     "as_multiplier",
     "as_steps",
+    "warmup_length",
 ]

@@ -26,7 +26,7 @@ import torch
 from ..checks import check_boundaries, check_real
 from .base import AbsoluteCurve, Curve, FunctionCurve, StepsLike, as_steps
 
-__all__ = ["Join", "Multiplier", "Scaled", "after_warmup", "as_multiplier"]
+__all__ = ["Join", "Multiplier", "Scaled", "after_warmup", "as_multiplier", "warmup_length"]
 
 
 def _as_child(where: str, value: Any) -> Curve:
@@ -307,6 +307,24 @@ def as_multiplier(curve: Curve) -> Curve:
     return curve if not curve.absolute else Multiplier(curve)
 
 
+def warmup_length(warmup: Any) -> int:
+    """The step where what follows ``warmup`` starts: its ``horizon`` (0: no warmup).
+
+    The one rule of :func:`after_warmup` (curves) and ``sa.warmup_then`` (schedules): a warmup
+    of 0 steps is no warmup (what follows starts at step 0, so a config with
+    ``warmup_steps: 0`` needs no special case); a warmup that never ends is refused.
+    """
+    if not isinstance(warmup, Curve):
+        raise TypeError(f"warmup must be a Curve, got {type(warmup).__name__} {warmup!r}")
+    length = warmup.horizon
+    if length is None:
+        raise ValueError(
+            f"warmup {warmup!r} never ends (its horizon is None); use Join(curves, boundaries) "
+            f"or sa.sequential(optimizer, phases, boundaries) to say where the next one starts"
+        )
+    return length
+
+
 def after_warmup(warmup: Curve, then: Any) -> Curve:
     """``warmup`` for its ``horizon`` steps, then ``then`` from its own step 0.
 
@@ -319,14 +337,7 @@ def after_warmup(warmup: Curve, then: Any) -> Curve:
         >>> [round(c(t), 4) for t in range(6)]
         [0.0, 0.05, 0.1, 0.3, 0.1, 0.3]
     """
-    if not isinstance(warmup, Curve):
-        raise TypeError(f"warmup must be a Curve, got {type(warmup).__name__} {warmup!r}")
-    length = warmup.horizon
-    if length is None:
-        raise ValueError(
-            f"warmup {warmup!r} never ends (its horizon is None); use Join(curves, boundaries) "
-            f"to say where the next curve starts"
-        )
+    length = warmup_length(warmup)
     if length == 0:
         return _as_child("then", then)
     return Join([warmup, then], [length])
