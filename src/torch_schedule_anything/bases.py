@@ -588,7 +588,7 @@ class StatefulSchedulerBase(SchedulerBase):
     ``step(k)`` puts the scheduler where ``k`` calls of ``step()`` put it (``step_update(k −
     1)``); a ``k`` below the count raises ``ValueError``.
 
-    Example (the seed's weight-decay scheduler, unchanged but for the import):
+    Example (a pytorch-accelerated weight-decay scheduler, unchanged but for the import):
 
         >>> import torch
         >>> class StepWdScheduler(StatefulSchedulerBase):

@@ -1,7 +1,8 @@
 """The one binding of a schedule to a key of every param group: bases, layout, guarded writes.
 
 Every scheduler kind of this package (``CurveSchedule``, ``SequentialSchedule``, the adapter
-and the seed-003 bases) binds through :class:`Binding`, so these rules hold for all of them:
+and the ``SchedulerBase`` family) binds through :class:`Binding`, so these rules hold for all
+of them:
 
 * **Recorded bases, the PyTorch way.** The first schedule attached to a key records each
   group's value in the group itself, as ``initial_lr`` for ``lr`` (torch's own record, shared

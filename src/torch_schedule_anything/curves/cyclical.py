@@ -1,4 +1,4 @@
-"""Cyclical curves of seed 002: CLR, 1cycle (lr and momentum), SGDR, and a log-scale cycle.
+"""Cyclical curves: CLR, 1cycle (lr and momentum), SGDR, and a log-scale cycle.
 
 All of them are **absolute** curves: bound with ``sa.schedule(optimizer, curve, target)`` the
 schedule writes ``value(t) = λ(t)`` into every param group. They are closed forms of the step
@@ -98,7 +98,7 @@ class CyclicLR(AbsoluteCurve):
 
     Args:
         base_lr: ``b``. max_lr: ``a``.
-        step_size: ``U >= 1``, the steps of the rising half (seed 002's "half cycle").
+        step_size: ``U >= 1``, the steps of the rising half (the "half cycle" of the CLR paper).
         mode: ``"triangular"`` (default), ``"triangular2"`` or ``"exp_range"``.
         gamma: ``γ > 0`` (default 1.0), used by ``"exp_range"`` only.
         step_size_down: ``D >= 1``, the steps of the falling half; default ``U``.
@@ -420,7 +420,7 @@ class CosineAnnealingWarmRestarts(AbsoluteCurve):
 
     Legend: ``a = max_lr``, ``m = min_lr``, ``T₀ = t_0``, ``μ = t_mult`` (an integer >= 1, as in
     torch). Equal to ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=T₀,
-    T_mult=μ, eta_min=m)`` on an optimizer whose lr is ``a``. Note seed 002's default
+    T_mult=μ, eta_min=m)`` on an optimizer whose lr is ``a``. Note this curve's default
     ``t_mult=2`` (torch's is 1).
 
     Args:

@@ -1,4 +1,4 @@
-"""The 13 built-in multiplier curves of ScheduleAnything 1.x (``shared/spec/builtin_curves.md``).
+"""The 13 built-in multiplier curves of ScheduleAnything 1.x (documentation/builtin_schedules.md).
 
 All of them are **multiplier** curves: the schedule writes ``value_g(t) = base_g × λ(t)``.
 

@@ -1,9 +1,9 @@
-"""Warmup curves of seed 002: linear, exponential and cosine warmup, and warmup then decay.
+"""Warmup curves: linear, exponential and cosine warmup, and warmup then decay.
 
 All of them are **absolute** curves: bound with ``sa.schedule(optimizer, curve, target)`` the
 schedule writes ``value(t) = λ(t)`` itself into every param group, whatever the key held before
-(seed 002's ``lr = sched.get_lr(step)`` style). The 13 curves of ``curves/spec.py`` are
-multiplier curves instead (``value = base × λ``).
+(the ``lr = sched.get_lr(step)`` style of standalone warmup code). The 13 curves of
+``curves/spec.py`` are multiplier curves instead (``value = base × λ``).
 
 Symbols used in every docstring below:
 
