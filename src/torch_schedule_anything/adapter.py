@@ -488,6 +488,7 @@ def arbitrary_schedule_factory(
         >>> s = arbitrary_schedule_factory(opt, lambda o: StepLR(o, step_size=2, gamma=0.5),
         ...                                schedule_target="momentum")
         >>> for _ in range(2):
+        ...     opt.step()
         ...     s.step()
         >>> opt.param_groups[0]["momentum"], opt.param_groups[0]["lr"]
         (0.45, 0.1)

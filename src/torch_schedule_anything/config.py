@@ -340,6 +340,7 @@ def schedule(
         >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
         >>> s = sa.schedule(opt, "linear_schedule_with_warmup", "momentum", warmup_to_value=1.0,
         ...                 anneal_to_value=0.5, num_warmup_steps=0, num_training_steps=10)
+        >>> opt.step()
         >>> s.step()
         >>> round(opt.param_groups[0]["momentum"], 6)
         0.855

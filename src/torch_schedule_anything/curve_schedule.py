@@ -145,6 +145,7 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
         >>> opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], weight_decay=0.1)
         >>> s = CurveSchedule(opt, LinearScheduleWithWarmup(1.0, 0.0, 0, 4), "weight_decay")
         >>> for _ in range(2):
+        ...     opt.step()
         ...     s.step()
         >>> s.last_epoch, s.get_last_lr()
         (2, [0.05])

@@ -155,6 +155,7 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         ... )
         >>> values = [opt.param_groups[0]["lr"]]
         >>> for _ in range(5):
+        ...     opt.step()
         ...     s.step()
         ...     values.append(opt.param_groups[0]["lr"])
         >>> values
@@ -597,6 +598,7 @@ def sequential(
         ... )
         >>> values = [opt.param_groups[0]["weight_decay"]]
         >>> for _ in range(5):
+        ...     opt.step()
         ...     s.step()
         ...     values.append(round(opt.param_groups[0]["weight_decay"], 6))
         >>> values
@@ -642,6 +644,7 @@ def warmup_then(
         ...                    schedule_target="momentum")
         >>> values = [opt.param_groups[0]["momentum"]]
         >>> for _ in range(4):
+        ...     opt.step()
         ...     s.step()
         ...     values.append(opt.param_groups[0]["momentum"])
         >>> values

@@ -155,6 +155,7 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
         ... ])
         >>> sync.schedule_names
         ['lr', 'weight_decay']
+        >>> opt.step()
         >>> sync.step()
         >>> sync.get_last_schedule("weight_decay")
         [0.02]
