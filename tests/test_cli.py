@@ -55,6 +55,7 @@ def _main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str
 # -- as a user runs it -----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a subprocess
 def test_python_m_show_json_matches_the_curve(tmp_path: Path) -> None:
     done = _subprocess(
         [
@@ -78,6 +79,7 @@ def test_python_m_show_json_matches_the_curve(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not SCRIPT.exists(), reason="the tsa console script is not installed here")
+@pytest.mark.slow  # a subprocess
 def test_console_script_list_and_demo(tmp_path: Path) -> None:
     listed = _subprocess(["list"], tmp_path, script=True)
     assert listed.returncode == 0, listed.stderr
@@ -127,6 +129,7 @@ def test_console_script_list_and_demo(tmp_path: Path) -> None:
     assert matplotlib.image.imread(tmp_path / "run" / "loss.png").shape[:2] == (320, 800)
 
 
+@pytest.mark.slow  # a subprocess
 def test_python_m_plot_writes_a_png(tmp_path: Path) -> None:
     done = _subprocess(
         ["plot", "cosine_annealing_with_warmup", *LINEAR_ARGS, "--steps", "50", "-o", "c.png"],
@@ -138,6 +141,7 @@ def test_python_m_plot_writes_a_png(tmp_path: Path) -> None:
     assert matplotlib.image.imread(tmp_path / "c.png").shape[:2] == (320, 800)
 
 
+@pytest.mark.slow  # a subprocess
 def test_python_m_user_error_is_one_line_exit_2(tmp_path: Path) -> None:
     done = _subprocess(["demo", "--epochs", "0"], tmp_path)
     assert done.returncode == 2
@@ -511,6 +515,7 @@ def test_did_you_mean(
     assert f"did you mean {suggestion}" in err
 
 
+@pytest.mark.slow  # a subprocess
 def test_help_and_version_do_not_import_torch() -> None:
     """cli.py itself loads only the standard library for --help and --version (loaded here as
     a standalone module: the package's __init__ imports torch on its own)."""
@@ -608,6 +613,7 @@ def test_find_usage_errors_are_one_line_exit_2(
     assert not (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow  # a subprocess
 def test_find_help_as_a_subprocess(tmp_path: Path) -> None:
     done = _subprocess(["find", "--help"], tmp_path)
     assert done.returncode == 0

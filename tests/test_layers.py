@@ -184,3 +184,29 @@ def test_no_module_imports_another_modules_private_names() -> None:
                         where = path.relative_to(SRC)
                         private.append(f"{where}:{node.lineno} imports {node.module}.{alias.name}")
     assert not private, "\n".join(private)
+
+
+#: Modules without logic of their own (re-exports, hook specifications, the entry script).
+NO_LOGIC = frozenset({"", "__main__", "curves", "compat", "hookspecs"})
+#: Modules whose tests are named after the promise they check, not after the module.
+TESTED_IN = {
+    "state": "test_state_dicts.py",
+    "compat.lambda_lr": "compat/test_compat_transformers.py",
+    "compat.plugin": "test_builtin_plugin.py",
+}
+
+
+def test_every_module_with_logic_has_its_test_file() -> None:
+    tests = Path(__file__).resolve().parent
+    missing = []
+    for module in modules():
+        if module in NO_LOGIC:
+            continue
+        default = (
+            f"compat/test_{module.replace('.', '_')}.py"
+            if module.startswith("compat.")
+            else f"test_{module.replace('.', '_')}.py"
+        )
+        if not (tests / TESTED_IN.get(module, default)).is_file():
+            missing.append(f"{module}: tests/{TESTED_IN.get(module, default)}")
+    assert not missing, "modules without their test file:\n" + "\n".join(missing)
