@@ -28,7 +28,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
-from .binding import Binding, GroupSelection, check_step_order, refuse_torch_composite
+from .binding import Binding, GroupSelection, LastValues, check_step_order, refuse_torch_composite
 from .errors import add_note
 from .param_groups import as_float
 from .state import (
@@ -219,7 +219,7 @@ def check_torch_state(inner: Any, scheduler: Any, binding: Binding, where: str) 
 _OWN_ATTRIBUTES = frozenset({"optimizer", "scheduler", "adapter", "schedule_target", "groups"})
 
 
-class AdaptedSchedule(LRScheduler):
+class AdaptedSchedule(LastValues, LRScheduler):  # type: ignore[misc,override]
     """A torch scheduler driving ``schedule_target`` of the real optimizer's param groups.
 
     ``step(*args)`` is forwarded (so ``ReduceLROnPlateau``'s ``step(metrics)`` works);
@@ -296,13 +296,6 @@ class AdaptedSchedule(LRScheduler):
         """The target's values after the last step, one float per param group."""
         values = [as_float(v) for v in self.scheduler.get_last_lr()]
         return values if self.groups is None else self.adapter._binding.expand(values)
-
-    def get_lr(self) -> list[float]:  # type: ignore[override]
-        return self.get_last_lr()
-
-    @property
-    def _last_lr(self) -> list[float]:  # type: ignore[override,assignment,misc]
-        return self.get_last_lr()
 
     @property
     def last_epoch(self) -> int:  # type: ignore[override]

@@ -50,6 +50,7 @@ __all__ = [
     "Binding",
     "BoundBases",
     "GroupSelection",
+    "LastValues",
     "RefusesTorchSequentialLR",
     "check_step_order",
     "check_value",
@@ -427,6 +428,25 @@ def check_step_order(optimizer: Optimizer) -> None:
         UserWarning,
         stacklevel=external_stacklevel(),
     )
+
+
+class LastValues:
+    """``get_lr()`` and torch's ``_last_lr``, both the values :meth:`get_last_lr` reports.
+
+    The schedules write closed-form values and remember them: there is nothing to recompute,
+    and torch's private ``_last_lr`` (read by some frameworks) cannot drift from them.
+    """
+
+    def get_last_lr(self) -> list[Any]:
+        raise NotImplementedError  # every schedule kind defines it
+
+    def get_lr(self) -> list[Any]:
+        """The values in force now (as :meth:`get_last_lr`)."""
+        return self.get_last_lr()
+
+    @property
+    def _last_lr(self) -> list[Any]:
+        return self.get_last_lr()
 
 
 class BoundBases:

@@ -21,7 +21,7 @@ from typing import Any
 from torch.optim.lr_scheduler import LRScheduler
 
 from .adapter import AdaptedSchedule, is_metric_driven
-from .binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
+from .binding import Binding, BoundBases, LastValues, RefusesTorchSequentialLR, check_step_order
 from .checks import check_choice, check_positive, check_step, check_step_count
 from .curve_schedule import CurveSchedule
 from .errors import add_note
@@ -94,7 +94,7 @@ def _check_final_value(value: Any) -> float:
     return check_positive("final_value", value, allow_zero=True)
 
 
-class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # type: ignore[misc]
+class CooldownSchedule(RefusesTorchSequentialLR, LastValues, BoundBases, LRScheduler):  # type: ignore[misc,override]
     """``schedule`` until ``start_step``, then a decay of every group to ``final_value × base_g``.
 
     With ``s = start_step``, ``n = num_steps``, ``F = final_value``, ``v_g(t)`` the value of
@@ -311,13 +311,6 @@ class CooldownSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # ty
         if self.last_epoch > self.start_step:
             return self._binding.expand(self._last_values)
         return list(self.schedule.get_last_lr())  # type: ignore[arg-type]
-
-    def get_lr(self) -> list[float]:  # type: ignore[override]
-        return self.get_last_lr()
-
-    @property
-    def _last_lr(self) -> list[float]:  # type: ignore[override,assignment,misc]
-        return self.get_last_lr()
 
     # -- state ---------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from .binding import (
     Binding,
     BoundBases,
     GroupSelection,
+    LastValues,
     check_step_order,
     check_value,
     refuse_torch_composite,
@@ -103,7 +104,7 @@ def check_one_value(curve: Curve, binding: Binding, allowed: bool) -> None:
     )
 
 
-class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs holds floats
+class CurveSchedule(LastValues, BoundBases, LRScheduler):  # type: ignore[misc,override]  # base_lrs holds floats
     """Drive ``schedule_target`` of every param group with ``curve``, in closed form.
 
     ``value_g(t) = base_g × λ(t)`` for a multiplier curve, ``value_g(t) = λ(t)`` for an absolute
@@ -265,14 +266,6 @@ class CurveSchedule(BoundBases, LRScheduler):  # type: ignore[misc]  # base_lrs 
 
     def _values(self, lam: float) -> list[float]:
         return curve_values(float(lam), self._absolute, self._binding.bases)
-
-    def get_lr(self) -> list[float]:  # type: ignore[override]
-        """The values for the current step (same as :meth:`get_last_lr`; closed form)."""
-        return self.get_last_lr()
-
-    @property
-    def _last_lr(self) -> list[float]:  # type: ignore[override,assignment,misc]
-        return self.get_last_lr()
 
     def value_at(self, step: int) -> list[float]:
         """The values this schedule writes at ``step``, without touching the optimizer.

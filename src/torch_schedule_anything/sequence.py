@@ -46,6 +46,7 @@ from .binding import (
     Binding,
     BoundBases,
     GroupSelection,
+    LastValues,
     RefusesTorchSequentialLR,
     check_step_order,
 )
@@ -114,7 +115,7 @@ def _private_stand_in(optimizer: Optimizer, binding: Binding) -> ParamGroupAdapt
     return adapter
 
 
-class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # type: ignore[misc]
+class SequentialSchedule(RefusesTorchSequentialLR, LastValues, BoundBases, LRScheduler):  # type: ignore[misc,override]
     """Run ``phases`` one after another on ``schedule_target``, split at ``boundaries``.
 
     With boundaries ``b₁ < … < b_n`` (``b₀ = 0``), phase ``i`` is active for
@@ -434,13 +435,6 @@ class SequentialSchedule(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # 
         """The values written at the last step, one per param group (for any target); with
         ``groups=``, the groups outside the selection read as their current value."""
         return self._binding.expand(self._last_values)
-
-    def get_lr(self) -> list[float]:  # type: ignore[override]
-        return self.get_last_lr()
-
-    @property
-    def _last_lr(self) -> list[float]:  # type: ignore[override,assignment,misc]
-        return self.get_last_lr()
 
     # -- state ---------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

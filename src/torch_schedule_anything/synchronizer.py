@@ -19,7 +19,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from .adapter import ParamGroupAdapter, is_metric_driven, restore, snapshot
-from .binding import RefusesTorchSequentialLR
+from .binding import LastValues, RefusesTorchSequentialLR
 from .errors import LookupKeyError, ScheduleConflictError, add_note
 from .state import describe, torch_state_mismatch
 
@@ -126,7 +126,7 @@ def rollback(schedule: Any, token: Any) -> None:
             group["lr"] = value
 
 
-class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
+class SynchronousSchedule(RefusesTorchSequentialLR, LastValues, LRScheduler):  # type: ignore[misc,override]
     """Step several schedules of one optimizer together; save and load them as one.
 
     Args:
@@ -287,13 +287,6 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LRScheduler):
             float(g["lr"].item()) if hasattr(g["lr"], "item") else g["lr"]
             for g in self.optimizer.param_groups
         ]
-
-    def get_lr(self) -> list[Any]:  # type: ignore[override]
-        return self.get_last_lr()
-
-    @property
-    def _last_lr(self) -> list[Any]:  # type: ignore[override,assignment,misc]
-        return self.get_last_lr()
 
     @property
     def last_epoch(self) -> int:  # type: ignore[override,assignment,misc]

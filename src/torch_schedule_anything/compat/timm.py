@@ -51,7 +51,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from ..binding import Binding, BoundBases, RefusesTorchSequentialLR, check_step_order
+from ..binding import Binding, BoundBases, LastValues, RefusesTorchSequentialLR, check_step_order
 from ..checks import check_choice, check_real, check_step, check_step_count
 from ..curves.base import Curve
 from ..errors import LookupKeyError
@@ -358,7 +358,7 @@ def _config_property(name: str) -> Any:
 _SHARED = frozenset({"optimizer", "_binding"})
 
 
-class _TimmScheduler(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # type: ignore[misc]
+class _TimmScheduler(RefusesTorchSequentialLR, LastValues, BoundBases, LRScheduler):  # type: ignore[misc,override]
     """What every timm drop-in shares: the binding, the writes, the two calling conventions."""
 
     _kind: ClassVar[str]
@@ -432,14 +432,6 @@ class _TimmScheduler(RefusesTorchSequentialLR, BoundBases, LRScheduler):  # type
     def get_last_lr(self) -> list[float]:  # type: ignore[override]
         """The values written last, one per param group (for any target)."""
         return list(self._last_values)
-
-    def get_lr(self) -> list[float]:  # type: ignore[override]
-        """The values in place now (same as :meth:`get_last_lr`)."""
-        return self.get_last_lr()
-
-    @property
-    def _last_lr(self) -> list[float]:  # type: ignore[override,assignment,misc]
-        return self.get_last_lr()
 
     def _check_loaded(self, state_dict: Any, required: tuple[str, ...]) -> Mapping[str, Any]:
         """The keys, kind and target of ``state_dict`` are this scheduler's; its config too."""

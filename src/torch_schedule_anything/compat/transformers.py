@@ -863,7 +863,7 @@ def get_wsd_schedule(
     return bind_like_lambda_lr(optimizer, curve, last_epoch, schedule_target)
 
 
-class PlateauSchedule(AdaptedSchedule, ReduceLROnPlateau):  # type: ignore[misc]
+class PlateauSchedule(AdaptedSchedule, ReduceLROnPlateau):  # type: ignore[misc,override]
     """torch's ``ReduceLROnPlateau`` driving any key, through the adapter.
 
     An :class:`~torch_schedule_anything.AdaptedSchedule` that is also an instance of
