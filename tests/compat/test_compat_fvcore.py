@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import torch
+from parity import record
 
 import torch_schedule_anything as sa
 
@@ -176,6 +177,7 @@ def test_curve_matches_fvcore_at_every_step_and_holds_the_end(name: str) -> None
 @pytest.mark.parametrize("name", NAMES)
 def test_bound_to_three_groups_on_lr_and_weight_decay(name: str) -> None:
     worst, compared = _bound_parity(name, 2_000)
+    record("fvcore", name, worst, compared)
     assert compared >= 2_000 * 6
     assert worst <= TOLERANCE
 

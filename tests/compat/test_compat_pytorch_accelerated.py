@@ -21,6 +21,7 @@ import pytest
 import torch
 
 pa = pytest.importorskip("pytorch_accelerated")
+from parity import record  # noqa: E402
 from pytorch_accelerated import Trainer  # noqa: E402
 from pytorch_accelerated import schedulers as theirs  # noqa: E402
 from pytorch_accelerated.trainer import TrainerWithTimmScheduler  # noqa: E402
@@ -358,6 +359,7 @@ def test_cosine_parity(case: str, key: str) -> None:
     steps = kwargs["total_num_epochs"] * kwargs["num_update_steps_per_epoch"] + 25
     diff = _parity(theirs.CosineLrScheduler, sa.CosineLrScheduler, key, kwargs, steps)
     MEASURED[f"CosineLrScheduler {case} [{key}]"] = (diff, steps)
+    record("pytorch-accelerated", f"CosineLrScheduler {case} [{key}]", diff, steps)
     assert diff <= TOLERANCE
 
 
@@ -369,6 +371,7 @@ def test_wsd_parity(case: str, key: str) -> None:
     steps = total + 25
     diff = _parity(theirs.WSDLrScheduler, WSDLrScheduler, key, kwargs, steps)
     MEASURED[f"WSDLrScheduler {case} [{key}]"] = (diff, steps)
+    record("pytorch-accelerated", f"WSDLrScheduler {case} [{key}]", diff, steps)
     assert diff <= TOLERANCE
 
 
@@ -407,6 +410,12 @@ def test_user_subclass_parity(stateful: bool) -> None:
             seen[side].append(values(opts[side], "weight_decay"))
     diff = max_relative_difference(seen["theirs"], seen["ours"])
     MEASURED[f"{'Stateful' if stateful else ''}SchedulerBase subclass [weight_decay]"] = (diff, 200)
+    record(
+        "pytorch-accelerated",
+        f"{'Stateful' if stateful else ''}SchedulerBase subclass [weight_decay]",
+        diff,
+        200,
+    )
     assert diff <= TOLERANCE
 
 
@@ -464,6 +473,7 @@ def test_real_trainer_gives_the_same_values(name: str) -> None:
     assert len(got) == len(expected) == 24
     diff = max_relative_difference(expected, got)
     MEASURED[f"Trainer + create_scheduler_fn: {name}"] = (diff, len(got))
+    record("pytorch-accelerated", f"Trainer + create_scheduler_fn: {name}", diff, len(got))
     assert diff <= TOLERANCE
     assert len({tuple(v) for v in got}) > 3  # the schedule moved
 

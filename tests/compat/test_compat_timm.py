@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import torch
+from parity import record
 
 import torch_schedule_anything as sa
 from torch_schedule_anything.compat import timm as ours
@@ -221,6 +222,7 @@ def run_parity(name: str, kwargs: dict[str, Any]) -> Run:
 @pytest.mark.parametrize(("name", "kwargs"), CONFIGS, ids=IDS)
 def test_parity_with_timm(name: str, kwargs: dict[str, Any], t_in_epochs: bool) -> None:
     run = run_parity(name, {**kwargs, "t_in_epochs": t_in_epochs})
+    record("timm", name, run.worst, run.compared * 2 * len(BASES))  # lr and weight_decay
     assert run.worst <= 1e-12, f"{name}{kwargs}: max relative difference {run.worst}"
     assert run.compared == 1 + EPOCHS * (UPDATES_PER_EPOCH + 1)
 
@@ -377,6 +379,7 @@ def test_plateau_parity_and_resume(kwargs: dict[str, Any]) -> None:
         expected = values(opt_timm, "lr")
         worst = max(worst, rel_diff(values(opt_lr, "lr"), expected))
         worst = max(worst, rel_diff(values(opt_wd, "weight_decay"), expected))
+    record("timm", "PlateauLRScheduler", worst, (1 + 2 * len(steps)) * len(BASES))
     assert worst <= 1e-12
     assert values(opt_timm, "lr") != list(BASES)  # the metrics did reduce it
 

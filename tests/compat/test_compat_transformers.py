@@ -14,6 +14,7 @@ import math
 import warnings
 from typing import Any
 
+import parity
 import pytest
 import torch
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
@@ -97,6 +98,7 @@ def record(name: str, difference: float, compared: int) -> None:
     entry = MEASURED.setdefault(name, [0.0, 0])
     entry[0] = max(entry[0], difference)
     entry[1] += compared
+    parity.record("transformers", name, difference, compared)
 
 
 def build(
