@@ -19,7 +19,6 @@ import numbers
 import operator
 import re
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import Any
 
 import torch
@@ -154,6 +153,8 @@ def check_duration(name: str, value: Any, *, total: int, total_name: str) -> int
                 f"{name} must be a whole number of steps or a percentage of {total_name} "
                 f"such as '5%', got the string {value!r}"
             )
+        from fractions import Fraction  # exact arithmetic, imported when a percentage is used
+
         percent = Fraction(match.group(1))
         if percent > 100:
             raise ValueError(
