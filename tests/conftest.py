@@ -1,6 +1,9 @@
-"""Shared fixtures."""
+"""Shared fixtures, and the parity table of tests/compat."""
 
 from __future__ import annotations
+
+import sys
+from typing import Any
 
 import pytest
 import torch
@@ -25,3 +28,18 @@ def two_group_sgd(model: torch.nn.Module) -> torch.optim.SGD:
         lr=0.1,
         momentum=0.9,
     )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The parity table the compat tests recorded (``tests/compat/parity.py``), if they ran."""
+    parity = sys.modules.get("parity")
+    table = getattr(parity, "PARITY", None)
+    if not table:
+        return
+    write = terminalreporter.write_line
+    write("")
+    write("parity with the real packages (largest relative difference, values compared):")
+    write("| peer | case | max relative difference | values compared |")
+    write("| --- | --- | ---: | ---: |")
+    for (peer, case), (worst, compared) in sorted(table.items()):
+        write(f"| {peer} | {case} | {worst:.3g} | {int(compared)} |")

@@ -1,7 +1,8 @@
 """The parity table: every compat test that compares with a real package records what it saw.
 
-``record(peer, case, worst, compared)`` keeps the largest relative difference per case; the
-conftest prints the table at the end of ``pytest tests/compat -m compat``: measured, never typed.
+``record(peer, case, worst, compared)`` keeps the largest relative difference per case;
+``tests/conftest.py`` prints the table at the end of ``pytest tests/compat -m compat``: measured,
+never typed.
 """
 
 from __future__ import annotations
