@@ -49,6 +49,7 @@ __all__ = [
     "is_metric_driven",
     "restore",
     "snapshot",
+    "split_metrics",
 ]
 
 
@@ -439,6 +440,21 @@ def is_metric_driven(scheduler: Any) -> bool:
     if isinstance(scheduler, AdaptedSchedule):
         return is_metric_driven(scheduler.scheduler)
     return bool(getattr(scheduler, "needs_metrics", False))
+
+
+def split_metrics(needs: bool, epoch: Any, metrics: Any, nobody: str) -> tuple[Any, Any]:
+    """``(epoch, metrics)`` of a call ``step(epoch=None, *, metrics=None)``.
+
+    A metric-driven schedule also takes its metric as the first argument, as torch's
+    ``ReduceLROnPlateau.step(metrics)`` does. Metrics given to a schedule that is not
+    metric-driven are refused: ``nobody`` completes "metrics were given but ..." and says who
+    is not (e.g. "no phase of this sequence on 'lr' is metric-driven").
+    """
+    if needs and metrics is None and epoch is not None:
+        return None, epoch
+    if metrics is not None and not needs:
+        raise ValueError(f"metrics were given but {nobody} (ReduceLROnPlateau)")
+    return epoch, metrics
 
 
 def arbitrary_schedule_factory(

@@ -20,7 +20,7 @@ from typing import Any
 
 from torch.optim.lr_scheduler import LRScheduler
 
-from .adapter import AdaptedSchedule, is_metric_driven
+from .adapter import AdaptedSchedule, is_metric_driven, split_metrics
 from .binding import Binding, BoundBases, LastValues, RefusesTorchSequentialLR, check_step_order
 from .checks import check_choice, check_positive, check_step, check_step_count
 from .curve_schedule import CurveSchedule
@@ -249,8 +249,12 @@ class CooldownSchedule(RefusesTorchSequentialLR, LastValues, BoundBases, LRSched
     def step(self, epoch: Any = None, *, metrics: Any = None) -> None:  # type: ignore[override]
         """Advance one step (or to ``epoch``): the wrapped schedule's value up to
         ``start_step``, the cooldown's after it. A rejected step changes nothing."""
-        if self.needs_metrics and metrics is None and epoch is not None:
-            metrics, epoch = epoch, None
+        epoch, metrics = split_metrics(
+            self.needs_metrics,
+            epoch,
+            metrics,
+            f"the schedule this cooldown of {self.schedule_target!r} wraps is not metric-driven",
+        )
         t = self.last_epoch + 1 if epoch is None else check_step(epoch)
         token = self._checkpoint()
         try:

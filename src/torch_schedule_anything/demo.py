@@ -452,7 +452,6 @@ def _train(
             value_at_start = slot.read_float(optimizer.param_groups[0])
             model.train()
             order = torch.randperm(len(x_train), generator=shuffle)
-            total_loss = 0.0
             for start in range(0, len(x_train), config.batch_size):
                 idx = order[start : start + config.batch_size]
                 value = slot.read_float(optimizer.param_groups[0])
@@ -469,7 +468,6 @@ def _train(
                         f"(epoch {epoch + 1}) with {config.target}={value:.6g}; lower --max_lr, "
                         f"--lr or --gamma, or schedule {config.target} within a stable range"
                     )
-                total_loss += batch_loss * len(idx)
                 steps.append({"step": step, "epoch": epoch + 1, "value": value, "loss": batch_loss})
                 step += 1
                 bar.update(step, f"epoch {epoch + 1}/{config.epochs} loss {batch_loss:.4f}")

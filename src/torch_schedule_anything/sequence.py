@@ -41,7 +41,14 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .adapter import ParamGroupAdapter, check_torch_state, is_metric_driven, restore, snapshot
+from .adapter import (
+    ParamGroupAdapter,
+    check_torch_state,
+    is_metric_driven,
+    restore,
+    snapshot,
+    split_metrics,
+)
 from .binding import (
     Binding,
     BoundBases,
@@ -346,13 +353,12 @@ class SequentialSchedule(RefusesTorchSequentialLR, LastValues, BoundBases, LRSch
         :class:`~torch_schedule_anything.SynchronousSchedule` pass it) goes to the active
         ``ReduceLROnPlateau`` phase; without one that phase holds its value.
         """
-        if self.needs_metrics and metrics is None and epoch is not None:
-            metrics, epoch = epoch, None
-        if metrics is not None and not self.needs_metrics:
-            raise ValueError(
-                f"metrics were given but no phase of this sequence on {self.schedule_target!r} "
-                f"is metric-driven (ReduceLROnPlateau)"
-            )
+        epoch, metrics = split_metrics(
+            self.needs_metrics,
+            epoch,
+            metrics,
+            f"no phase of this sequence on {self.schedule_target!r} is metric-driven",
+        )
         if epoch is not None:
             self._jump(check_step(epoch))
             return

@@ -18,7 +18,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from .adapter import ParamGroupAdapter, is_metric_driven, restore, snapshot
+from .adapter import ParamGroupAdapter, is_metric_driven, restore, snapshot, split_metrics
 from .binding import LastValues, RefusesTorchSequentialLR
 from .errors import LookupKeyError, ScheduleConflictError, add_note
 from .state import describe, torch_state_mismatch
@@ -218,13 +218,12 @@ class SynchronousSchedule(RefusesTorchSequentialLR, LastValues, LRScheduler):  #
 
     def step(self, epoch: Any = None, *, metrics: Any = None) -> None:  # type: ignore[override]
         """Step every schedule once (or to ``epoch``); pass ``metrics`` to metric-driven ones."""
-        if self._metric_driven and metrics is None and epoch is not None:
-            metrics, epoch = epoch, None
-        if metrics is not None and not self._metric_driven:
-            raise ValueError(
-                f"metrics were given but none of the schedules {self.schedule_names} is "
-                f"metric-driven (ReduceLROnPlateau)"
-            )
+        epoch, metrics = split_metrics(
+            bool(self._metric_driven),
+            epoch,
+            metrics,
+            f"none of the schedules {self.schedule_names} is metric-driven",
+        )
         if self._metric_driven and metrics is None:
             names = [schedule_name(s) for s in self._metric_driven]
             raise ValueError(
