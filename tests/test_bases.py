@@ -643,7 +643,7 @@ def test_pickle_round_trip_continues_identically() -> None:
 
 def test_the_old_name_curve_scheduler_warns_and_its_dicts_still_load() -> None:
     opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, weight_decay=0.01)
-    with pytest.warns(DeprecationWarning, match="renamed sa.CurveStatefulScheduler"):
+    with pytest.warns(DeprecationWarning, match="sa.CurveScheduler is sa.CurveStatefulScheduler"):
         old = sa.CurveScheduler
     assert old is sa.CurveStatefulScheduler
     scheduler = sa.SchedulerBase.from_curve(opt, lambda t: 0.5**t, "weight_decay")

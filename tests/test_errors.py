@@ -67,3 +67,29 @@ def test_a_key_scheduled_twice_raises_one_type_everywhere() -> None:
     # 1.x raised RuntimeError, a wrong argument is a ValueError: both catch it.
     assert issubclass(sa.ScheduleConflictError, RuntimeError)
     assert issubclass(sa.ScheduleConflictError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "new"),
+    [
+        ("import torch_schedule_anything as m; m.CurveScheduler", "CurveStatefulScheduler"),
+        ("from torch_schedule_anything.bases import CurveScheduler", "CurveStatefulScheduler"),
+        ("from torch_schedule_anything.plugins import register_plugin", "registry.register_plugin"),
+        ("from torch_schedule_anything.registry import schedule", "config.schedule"),
+        ("from torch_schedule_anything.schedule import CurveSchedule", "curve_schedule"),
+    ],
+)
+def test_names_that_moved_still_work_with_a_warning_at_the_users_line(
+    spelling: str, new: str
+) -> None:
+    with pytest.warns(DeprecationWarning, match=new) as caught:
+        exec(compile(spelling, __file__, "exec"), {})
+    assert caught[0].filename == __file__
+
+
+def test_the_moved_module_does_not_shadow_the_function() -> None:
+    import torch_schedule_anything.schedule  # noqa: F401 - the 2.0 module path
+
+    assert callable(sa.schedule) and sa.schedule.__module__ == "torch_schedule_anything.config"
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        sa.nothing_here  # noqa: B018

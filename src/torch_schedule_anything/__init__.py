@@ -31,7 +31,7 @@ from .builtin_schedules import (
 from .config import schedule
 from .curve_schedule import CurveSchedule
 from .curves.base import AbsoluteCurve, Curve
-from .errors import LookupKeyError, ScheduleConflictError
+from .errors import LookupKeyError, ScheduleConflictError, install_moved_modules, moved
 from .horizon import PastHorizonWarning
 from .param_groups import extend_optimizer, get_param_groups_regrouped_by_key
 from .synchronizer import SynchronousSchedule
@@ -180,30 +180,7 @@ if TYPE_CHECKING:
     )
 
 
-#: Old public names that keep working with a DeprecationWarning: name -> (module, new name, why).
-_DEPRECATED: dict[str, tuple[str, str, str]] = {
-    "CurveScheduler": (
-        "bases",
-        "CurveStatefulScheduler",
-        "it was one letter from CurveSchedule, a different class. For PyTorch's scheduler "
-        "with a curve use sa.CurveSchedule; for a StatefulSchedulerBase driven by a curve, "
-        "sa.SchedulerBase.from_curve(...)",
-    ),
-}
-
-
 def __getattr__(name: str) -> Any:
-    if name in _DEPRECATED:
-        import importlib
-        import warnings
-
-        home, new_name, why = _DEPRECATED[name]
-        warnings.warn(
-            f"sa.{name} was renamed sa.{new_name} in 2.1: {why}",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(importlib.import_module(f".{home}", __name__), new_name)
     module_name = "plot" if name in _LAZY_PLOT else _LAZY.get(name)
     if module_name is not None:
         import importlib
@@ -211,4 +188,7 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(f".{module_name}", __name__), name)
         globals()[name] = value  # later lookups skip __getattr__
         return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return moved("", name)  # an old name (DeprecationWarning), else AttributeError
+
+
+install_moved_modules()  # the 2.0 module path torch_schedule_anything.schedule

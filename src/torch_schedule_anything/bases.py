@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import abc
 import numbers
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -57,6 +56,7 @@ from .binding import (
 from .checks import check_step
 from .curve_schedule import as_curve, check_one_value
 from .curves.base import Curve
+from .errors import moved
 from .state import (
     KIND,
     check_identity,
@@ -725,14 +725,4 @@ _RENAMED = {"CurveScheduler": "CurveStatefulScheduler"}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "CurveScheduler":
-        warnings.warn(
-            "CurveScheduler was renamed CurveStatefulScheduler in 2.1 (it was one letter from "
-            "CurveSchedule, a different class); for PyTorch's scheduler with a curve use "
-            "sa.CurveSchedule, for a StatefulSchedulerBase driven by a curve "
-            "sa.SchedulerBase.from_curve(...) or sa.CurveStatefulScheduler",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return CurveStatefulScheduler
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return moved("bases", name)  # CurveScheduler (DeprecationWarning), else AttributeError

@@ -23,7 +23,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .errors import external_stacklevel
+from .errors import external_stacklevel, moved
 
 __all__ = [
     "DISABLE_AUTOLOAD_ENV",
@@ -317,3 +317,8 @@ def _reset_for_tests() -> None:
     _State.failed = {}
     _State.warned = set()
     _State.generation += 1
+
+
+def __getattr__(name: str) -> Any:
+    # A name that moved (its new home is looked up by name: no import up the layers).
+    return moved("plugins", name)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .curves.base import Curve, FunctionCurve
-from .errors import LookupKeyError, add_note
+from .errors import LookupKeyError, add_note, moved
 
 __all__ = [
     "Entry",
@@ -366,3 +366,8 @@ def _identifiable(factory: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return not any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters)
+
+
+def __getattr__(name: str) -> Any:
+    # A name that moved (its new home is looked up by name: no import up the layers).
+    return moved("registry", name)
