@@ -143,7 +143,7 @@ def test_schedule_from_config_builds_a_join() -> None:
 @pytest.mark.parametrize(
     ("curves", "boundaries", "message"),
     [
-        ([LinearWarmup(1.0, 2)], [], "at least two curves"),
+        ([], [], "curves is empty"),
         ([LinearWarmup(1.0, 2), LinearWarmup(1.0, 2)], [2, 4], r"len\(curves\) - 1 = 1"),
         ([LinearWarmup(1.0, 2)] * 3, [4, 4], "strictly increasing"),
         ([LinearWarmup(1.0, 2)] * 2, [0], r"boundaries\[0\] must be >= 1"),
@@ -178,6 +178,15 @@ def test_bad_plain_data_children_raise_through_the_registry(curves, message) -> 
     with pytest.raises((ValueError, TypeError), match=message):
         sa.curve_from_spec({"name": "join", "params": {"curves": curves, "boundaries": [2]}})
     assert "initial_lr" not in opt.param_groups[0]
+
+
+def test_a_join_of_one_curve_is_that_curve_as_a_one_phase_sequence_is() -> None:
+    curve = LinearWarmup(1.0, 4)
+    joined = Join([curve], [])
+    assert [joined(t) for t in range(8)] == [curve(t) for t in range(8)]
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    sequence = sa.sequential(opt, [curve], [])
+    assert sequence.get_last_lr() == [joined(0)]
 
 
 def test_after_warmup() -> None:

@@ -44,7 +44,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "simulate, plot, range test, demo, cli",
-        ("simulate", "plot", "range_sweep", "demo", "cli", "__main__"),
+        ("simulate", "comparison", "plot", "range_sweep", "demo", "cli", "__main__"),
     ),
 )
 

@@ -10,7 +10,7 @@ import torch
 from torch.optim.lr_scheduler import OneCycleLR, ReduceLROnPlateau, StepLR
 
 import torch_schedule_anything as sa
-from torch_schedule_anything.simulate import comparison_curves, curve_values, schedule_values
+from torch_schedule_anything.simulate import curve_values, schedule_values
 
 LINEAR = {
     "warmup_to_value": 1.0,
@@ -61,17 +61,6 @@ def test_simulate_needs_no_matplotlib() -> None:
 def test_curve_values_is_the_closed_form() -> None:
     values = curve_values("linear_schedule_with_warmup", 7, **LINEAR)
     assert values == [0.0, 0.5, 1.0, 0.75, 0.5, 0.25, 0.0]
-
-
-def test_comparison_curves_fill_parameters_by_role() -> None:
-    roles = [(("warmup_steps", "num_warmup_steps"), 3), (("total_steps", "num_training_steps"), 9)]
-    roles += [(("base_lr", "warmup_to_value", "max_lr"), 1.0), (("min_lr", "anneal_to_value"), 0.0)]
-    curves = comparison_curves(
-        ("warmup",), ("inverse",), ["linear_warmup", "warmup_with_decay"], roles
-    )
-    assert curves["linear_warmup"](3) == 1.0 and curves["warmup_with_decay"](9) == 0.0
-    with pytest.raises(ValueError, match="cannot fill"):
-        comparison_curves(("warmup",), (), ["cyclic_lr"], roles)
 
 
 def test_curve_schedule_is_evaluated_in_closed_form_per_group() -> None:

@@ -455,6 +455,11 @@ class BoundBases:
     _binding: Binding
 
     @property
+    def binding(self) -> Binding:
+        """The schedule's :class:`Binding`: its key, groups (``indices``) and recorded bases."""
+        return self._binding
+
+    @property
     def base_lrs(self) -> list[float]:
         """The recorded base of every group."""
         return self._binding.bases
@@ -694,7 +699,7 @@ class Binding:
         """
         if self.selection is None:
             return list(values)
-        out = [self._peek(group) for group in self.optimizer.param_groups]
+        out = [self.peek(group) for group in self.optimizer.param_groups]
         for index, value in zip(self.indices, values):
             out[index] = value
         return out
@@ -706,7 +711,7 @@ class Binding:
             return list(values)
         return [values[i] for i in self.indices]
 
-    def _peek(self, group: dict[str, Any]) -> float | None:
+    def peek(self, group: dict[str, Any]) -> float | None:
         """The group's current value of the key as a float, or ``None`` (never raises)."""
         value = group.get(self.key)
         if self.slot.index is not None:

@@ -26,18 +26,20 @@ from typing import TYPE_CHECKING, Any
 from torch.optim.lr_scheduler import LRScheduler
 
 from .checks import check_step_count
-from .curves.base import Curve
-from .simulate import (
+from .comparison import (
     FLOOR_NAMES,
     PEAK_NAMES,
     START_NAMES,
     TOTAL_NAMES,
     WARMUP_NAMES,
+    Roles,
+    comparison_curves,
+)
+from .curves.base import Curve
+from .simulate import (
     CurveLike,
     MetricsLike,
-    Roles,
-    check_steps,
-    comparison_curves,
+    check_num_steps,
     curve_values,
     resolve_curve,
     schedule_values,
@@ -158,7 +160,7 @@ def plot_curve(
     Returns:
         The matplotlib Figure.
     """
-    n = check_steps(steps)
+    n = check_num_steps(steps)
     built = resolve_curve(curve, params)
     fig, (ax,) = figure()
     x = _sample(n)
@@ -206,7 +208,7 @@ def plot_curves(
     Returns:
         The matplotlib Figure.
     """
-    n = check_steps(steps)
+    n = check_num_steps(steps)
     if isinstance(curves, Mapping):
         items = [(str(k), resolve_curve(v, {})) for k, v in curves.items()]
     elif isinstance(curves, (str, Curve)) or not isinstance(curves, Sequence):
@@ -277,7 +279,7 @@ def plot_schedule(
         The matplotlib Figure.
     """
     values = schedule_values(schedule, steps, metrics=metrics)
-    n = check_steps(steps)
+    n = check_num_steps(steps)
     start = int(schedule.last_epoch)
     x = range(start, start + n)
     fig, axes = figure(nrows=len(values))

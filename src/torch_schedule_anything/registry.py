@@ -282,9 +282,7 @@ def build_curve(name: str, params: dict[str, Any]) -> Curve:
     if not curve.param_names and not isinstance(curve, FunctionCurve):
         # The curve does not say what it was built with: record it, so that its state dicts
         # identify the configuration (see Curve.params).
-        curve._built_with = _bound_arguments(entry.obj, params)  # type: ignore[attr-defined]
-        if not curve.name:
-            curve._registered_as = name  # type: ignore[attr-defined]
+        curve.record_origin(name, _bound_arguments(entry.obj, params))
     return curve
 
 

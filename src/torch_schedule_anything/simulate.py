@@ -11,14 +11,11 @@ The numbers behind the plots (:mod:`.plot` draws them), usable on their own:
   parameters are shared with the original but whose param groups and scheduler state are
   copies, so the original optimizer, its values and the scheduler's step are left as they
   were;
-* :func:`comparison_curves`: the registered curves a comparison draws, with parameters
-  filled in by role (a warmup length, a total length, a peak …).
 """
 
 from __future__ import annotations
 
 import copy
-import inspect
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeAlias, cast
@@ -31,20 +28,13 @@ from .checks import check_step_count
 from .curve_schedule import CurveSchedule, as_curve
 from .curves.base import Curve
 from .param_groups import Slot
-from .registry import build_curve, curve_entry, list_curves
+from .registry import build_curve
 from .synchronizer import SynchronousSchedule, root_optimizer, schedule_groups, schedule_name
 
 __all__ = [
-    "FLOOR_NAMES",
-    "PEAK_NAMES",
-    "START_NAMES",
-    "TOTAL_NAMES",
-    "WARMUP_NAMES",
     "CurveLike",
     "MetricsLike",
-    "Roles",
-    "check_steps",
-    "comparison_curves",
+    "check_num_steps",
     "curve_values",
     "resolve_curve",
     "schedule_values",
@@ -54,7 +44,7 @@ CurveLike: TypeAlias = "Curve | str | Callable[[int], float]"
 MetricsLike: TypeAlias = "Sequence[float] | Callable[[int], float] | None"
 
 
-def check_steps(steps: Any) -> int:
+def check_num_steps(steps: Any) -> int:
     """``steps`` as an int >= 1 (how many values to compute or draw)."""
     return check_step_count("steps", steps, minimum=1)
 
@@ -85,7 +75,7 @@ def curve_values(curve: CurveLike, steps: int, **params: Any) -> list[float]:
         ...              anneal_to_value=0.0, num_warmup_steps=2, num_training_steps=4)
         [0.0, 0.5, 1.0, 0.5, 0.0]
     """
-    n = check_steps(steps)
+    n = check_num_steps(steps)
     built = resolve_curve(curve, params)
     return [float(v) for v in built.values(range(n)).tolist()]
 
@@ -116,10 +106,10 @@ def _closed_form(schedules: Sequence[CurveSchedule], n: int) -> list[list[Any]]:
     first = schedules[0]
     if len(schedules) == 1 and first.groups is None:
         return _closed_form_driven(first, n)
-    binding = first._binding
-    rows: list[list[Any]] = [[binding._peek(g)] * n for g in first.optimizer.param_groups]
+    binding = first.binding
+    rows: list[list[Any]] = [[binding.peek(g)] * n for g in first.optimizer.param_groups]
     for schedule in schedules:
-        for index, row in zip(schedule._binding.indices, _closed_form_driven(schedule, n)):
+        for index, row in zip(schedule.binding.indices, _closed_form_driven(schedule, n)):
             rows[index] = row
     return rows
 
@@ -187,7 +177,7 @@ def schedule_values(
             f"adapted or plain torch scheduler), got {type(schedule).__name__}; to plot a "
             f"curve use plot_curve"
         )
-    n = check_steps(steps)
+    n = check_num_steps(steps)
     members = _members(schedule)
     if all(isinstance(m, CurveSchedule) for ms in members.values() for m in ms):
         return {name: _closed_form(ms, n) for name, ms in members.items()}  # type: ignore[arg-type]
@@ -255,81 +245,3 @@ def _simulate(
                 cast(Any, twin).step(metrics=_metric_at(metrics, i))
             record()
     return out
-
-
-# -- comparisons ------------------------------------------------------------------------------
-
-# Parameter names a comparison plot knows how to fill, by role. Curves registered by any
-# plugin are plotted when every required parameter of theirs has a role.
-WARMUP_NAMES = ("warmup_steps", "num_warmup_steps", "warmup")
-TOTAL_NAMES = ("total_steps", "num_training_steps", "training_steps", "max_steps")
-PEAK_NAMES = ("base_lr", "max_lr", "warmup_to_value", "peak_value", "max_value", "value")
-FLOOR_NAMES = ("min_lr", "anneal_to_value", "end_value", "min_value", "final_value")
-START_NAMES = ("start_lr", "start_value", "init_value", "initial_value")
-
-
-Roles = Sequence[tuple[tuple[str, ...], Any]]
-
-
-def _fill(name: str, roles: Roles) -> dict[str, Any] | None:
-    """The parameters to build curve ``name`` from ``roles`` (first match wins); ``None`` if a
-    required parameter matches no role."""
-    factory = curve_entry(name).obj
-    try:
-        signature = inspect.signature(factory)
-    except (TypeError, ValueError):
-        return None
-    params: dict[str, Any] = {}
-    for pname, parameter in signature.parameters.items():
-        if pname == "self" or parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
-            continue
-        for names, value in roles:
-            if pname in names:
-                params[pname] = value
-                break
-        else:
-            if parameter.default is parameter.empty:
-                return None
-    return params
-
-
-def comparison_curves(
-    keywords: tuple[str, ...],
-    excluded: tuple[str, ...],
-    names: Sequence[str] | None,
-    roles: Roles,
-) -> dict[str, Curve]:
-    """The curves a comparison plot draws: ``names``, or every registered curve whose name
-    contains one of ``keywords`` and none of ``excluded``, built with parameters filled from
-    ``roles`` (a curve with a required parameter no role fills is left out, or refused when
-    named)."""
-    chosen = (
-        list(names)
-        if names is not None
-        else [
-            n
-            for n in list_curves()
-            if any(k in n for k in keywords) and not any(k in n for k in excluded)
-        ]
-    )
-    curves: dict[str, Curve] = {}
-    for name in chosen:
-        filled = _fill(name, roles)
-        if filled is None:
-            if names is not None:
-                raise ValueError(
-                    f"curve {name!r} has a required parameter this comparison cannot fill "
-                    f"(it takes {curve_entry(name).parameters}); plot it with plot_curve"
-                )
-            continue
-        try:
-            curves[name] = build_curve(name, filled)
-        except (TypeError, ValueError):
-            if names is not None:
-                raise
-    if not curves:
-        raise ValueError(
-            f"no registered curve matches {list(keywords)} with parameters this plot can fill; "
-            f"pass names=[...] (registered: {list_curves()})"
-        )
-    return curves

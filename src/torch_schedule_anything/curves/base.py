@@ -108,6 +108,16 @@ class Curve(abc.ABC):
             return {name: getattr(self, name) for name in self.param_names}
         return dict(getattr(self, "_built_with", {}))
 
+    def record_origin(self, name: str, arguments: dict[str, Any]) -> None:
+        """Note the registered ``name`` and the ``arguments`` this curve was built with.
+
+        The registry calls it for curves that declare no ``param_names``, so that
+        :meth:`params` and :meth:`spec` still identify their configuration.
+        """
+        self._built_with = dict(arguments)
+        if not self.name:
+            self._registered_as = name
+
     def spec(self) -> dict[str, Any]:
         """``{"name": ..., "params": {...}}``: enough to rebuild the curve from the registry."""
         name = self.name or getattr(self, "_registered_as", "") or type(self).__qualname__

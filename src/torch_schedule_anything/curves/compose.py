@@ -66,7 +66,7 @@ class Join(Curve):
     curve in :class:`Scaled` to join it after an absolute warmup.
 
     Args:
-        curves: two or more ``Curve`` objects (``{"name", "params"}`` mappings through the
+        curves: one or more ``Curve`` objects (``{"name", "params"}`` mappings through the
             registry: ``sa.schedule``, configs).
         boundaries: ``len(curves) − 1`` strictly increasing steps >= 1.
 
@@ -116,8 +116,8 @@ class Join(Curve):
                 f"curves must be a list of curves, e.g. [LinearWarmup(1e-3, 100), "
                 f"OneCycleLR(1e-2, 1000)], got {type(curves).__name__}"
             )
-        if len(curves) < 2:
-            raise ValueError(f"curves must hold at least two curves to join, got {len(curves)}")
+        if not curves:  # one curve is a join of one (as a one-phase sa.sequential)
+            raise ValueError("curves is empty; give at least one curve")
         return tuple(_as_child(f"curves[{i}]", c) for i, c in enumerate(curves))
 
     def __init__(self, curves: Sequence[Any], boundaries: Sequence[int]) -> None:
