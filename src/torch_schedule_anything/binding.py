@@ -821,9 +821,14 @@ class Binding:
 
     def _relayout(self, groups: list[dict[str, Any]]) -> None:
         if len(groups) != self.n_groups:
+            who = (
+                self.owner
+                if repr(self.target) in self.owner
+                else f"{self.owner} of {self.target!r}"
+            )
             raise RuntimeError(
-                f"the optimizer now has {len(groups)} param groups but {self.owner} of "
-                f"{self.target!r} was built for {self.n_groups}; create schedules after the "
+                f"the optimizer now has {len(groups)} param groups but {who} was built for "
+                f"{self.n_groups}; create schedules after the "
                 f"last add_param_group() (or rebuild them and load their state dicts), or "
                 f"build them with groups=[...] to drive only those groups (groups added later "
                 f"are then left alone)"

@@ -309,7 +309,9 @@ class CurveSchedule(LastValues, BoundBases, LRScheduler):  # type: ignore[misc,o
 
         Args:
             strict: ``False`` keeps this schedule's curve and bases and restores only the
-                step (the one thing ``strict=False`` means everywhere in this package).
+                step (the one thing ``strict=False`` means everywhere in this package). A dict
+                saved from another selection of param groups (``groups=``) is refused even
+                then: its step belongs to other groups.
         """
         self._prepare_load(state_dict, strict)()
 
