@@ -203,8 +203,9 @@ def _table(rows: list[list[str]], out: Any) -> None:
 
 
 def _kind(factory: Any) -> str:
-    """``"multiplier"`` (scales the optimizer's value), ``"absolute"`` (is the value) or
-    ``"?"`` when only building the curve would tell."""
+    """``"multiplier"`` (scales the optimizer's value), ``"absolute"`` (is the value),
+    ``"either"`` (an ``absolute=`` argument decides) or ``"?"`` when only building the curve
+    would tell."""
     owner = factory if isinstance(factory, type) else None
     if owner is None:
         try:
@@ -215,6 +216,11 @@ def _kind(factory: Any) -> str:
     absolute = getattr(owner, "absolute", None)
     if isinstance(absolute, bool):
         return "absolute" if absolute else "multiplier"
+    try:  # a factory with an ``absolute=`` argument (the fvcore curves) builds either kind
+        if "absolute" in inspect.signature(factory).parameters:
+            return "either"
+    except (TypeError, ValueError):
+        pass
     return "?"
 
 
@@ -253,7 +259,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
         [e.name, _kind(e.obj), f"{e.plugin} ({e.distribution})", _signature(e.obj)] for e in entries
     ]
     _table(rows, sys.stdout)
-    print("KIND: multiplier = scales the optimizer's own value; absolute = is the value")
+    print(
+        "KIND: multiplier = scales the optimizer's own value; absolute = is the value; "
+        "either = as its absolute= argument says"
+    )
     print()
     if not handlers:
         print("handlers: none registered")
