@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from torch.optim.lr_scheduler import LRScheduler
@@ -38,6 +39,10 @@ from .synchronizer import (
 )
 
 __all__ = ["SHAPES", "CooldownSchedule", "cooldown", "resume_extended"]
+
+#: True while :func:`cooldown` builds the cooldowns of several keys: none writes until all of
+#: them are built, so a refusal of one changes nothing.
+_DEFER_WRITE: ContextVar[bool] = ContextVar("defer_cooldown_writes", default=False)
 
 #: The decay shapes ``w(p)`` of a cooldown, ``p`` its progress in [0, 1].
 SHAPES = ("linear", "cosine", "1-sqrt")
@@ -128,8 +133,6 @@ class CooldownSchedule(RefusesTorchSequentialLR, LastValues, BoundBases, LRSched
         num_steps: int,
         shape: str = "linear",
         final_value: float = 0.0,
-        *,
-        _defer_write: bool = False,
     ) -> None:
         if not isinstance(schedule, LRScheduler):
             raise TypeError(
@@ -204,7 +207,7 @@ class CooldownSchedule(RefusesTorchSequentialLR, LastValues, BoundBases, LRSched
         if current > s and start is not None:  # start is known past start_step (see above)
             self._last_values = self._values_at(current, start, binding.bases)
             binding.check_values(self._last_values, current)
-        if not _defer_write:
+        if not _DEFER_WRITE.get():  # sa.cooldown of several keys writes once all are built
             self._write_initial()
 
     def _write_initial(self) -> None:
@@ -500,28 +503,45 @@ def cooldown(
             finals = {n: _check_final_value(final_value) for n in names}
         children: list[LRScheduler] = []
         cooled: list[CooldownSchedule] = []
-        for name, child in schedule.schedules.items():
-            # Members are named by key ("lr"), or by key and groups ("lr (groups [0])") when
-            # several schedules share a key on disjoint groups: final_value is per key.
-            final = finals[schedule_name(child)]
-            if final is None:
-                children.append(child)
-                continue
-            try:
-                made = CooldownSchedule(
-                    child, start_step, num_steps, shape, final, _defer_write=True
-                )
-            except (ValueError, TypeError) as exc:
-                add_note(exc, f"[torch_schedule_anything] while cooling down {name!r}")
-                raise
-            children.append(made)
-            cooled.append(made)
+        deferred = _DEFER_WRITE.set(True)  # build every cooldown before any writes
+        try:
+            made_all = _cool_members(schedule, finals, start_step, num_steps, shape)
+        finally:
+            _DEFER_WRITE.reset(deferred)
+        children, cooled = made_all
         if not cooled:
             raise ValueError("final_value is None for every key: there is nothing to cool down")
         for made in cooled:  # every check passed: now write (cannot fail)
             made._write_initial()
         return SynchronousSchedule(children)
     return CooldownSchedule(schedule, start_step, num_steps, shape, final_value)  # type: ignore[arg-type]
+
+
+def _cool_members(
+    schedule: SynchronousSchedule,
+    finals: Mapping[str, Any],
+    start_step: int,
+    num_steps: int,
+    shape: str,
+) -> tuple[list[LRScheduler], list[CooldownSchedule]]:
+    """The members of ``schedule``, each cooled down unless its key's final value is None."""
+    children: list[LRScheduler] = []
+    cooled: list[CooldownSchedule] = []
+    for name, child in schedule.schedules.items():
+        # Members are named by key ("lr"), or by key and groups ("lr (groups [0])") when
+        # several schedules share a key on disjoint groups: final_value is per key.
+        final = finals[schedule_name(child)]
+        if final is None:
+            children.append(child)
+            continue
+        try:
+            made = CooldownSchedule(child, start_step, num_steps, shape, final)
+        except (ValueError, TypeError) as exc:
+            add_note(exc, f"[torch_schedule_anything] while cooling down {name!r}")
+            raise
+        children.append(made)
+        cooled.append(made)
+    return children, cooled
 
 
 # -- horizon extension -------------------------------------------------------------------------
