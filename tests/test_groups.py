@@ -630,7 +630,9 @@ def test_plot_draws_one_line_per_group() -> None:
         groups=[0, 1],
     )
     labels = [line.get_label() for line in plot.plot_schedule(clip2, 3).axes[0].get_lines()]
-    assert labels == ["group 0", "group 1"]
+    # both groups follow the record of the first schedule (initial_clip = 2.0): the same line,
+    # the second drawn dashed over the first and labelled as the same
+    assert labels == ["group 0", "group 1 (= group 0)"]
 
 
 def test_warmup_then_on_some_groups() -> None:

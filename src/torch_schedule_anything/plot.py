@@ -288,9 +288,23 @@ def plot_schedule(
         if same:
             _draw(ax, x, per_group[0], label=name)
         else:
+            drawn: list[tuple[int, list[Any]]] = []
             for g, row in enumerate(per_group):
-                if row and row[0] is not None:  # None: the group does not hold the key
+                if not row or row[0] is None:  # None: the group does not hold the key
+                    continue
+                twins = [h for h, earlier in drawn if earlier == row]
+                if twins:  # dashed over the earlier line, which stays visible between dashes
+                    _draw(
+                        ax,
+                        x,
+                        row,
+                        ls=(g % 4 * 2, (3, 3)),
+                        lw=2.0,
+                        label=f"group {g} (= group {twins[0]})",
+                    )
+                else:
                     _draw(ax, x, row, label=f"group {g}")
+                drawn.append((g, row))
             ax.legend(fontsize=7, loc="best", framealpha=0.8)
         if log_scale:
             ax.set_yscale("log")
