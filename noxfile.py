@@ -74,6 +74,8 @@ def compat(session: nox.Session) -> None:
     # Fail (not skip) when a peer did not install: the tests importorskip them.
     session.run("python", "-c", "import transformers, fvcore, pytorch_accelerated")
     session.run("pytest", "tests/compat", "-m", "compat", *session.posargs)
+    # pytorch-accelerated's own scheduler tests, from its sdist, imports changed to ours.
+    session.run("python", "tests/data/run_pytorch_accelerated_suite.py")
 
 
 @nox.session
