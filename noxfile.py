@@ -73,6 +73,10 @@ def compat(session: nox.Session) -> None:
     session.install("--no-deps", "timm")
     # Fail (not skip) when a peer did not install: the tests importorskip them.
     session.run("python", "-c", "import transformers, fvcore, pytorch_accelerated")
+    # timm cannot be imported whole without torchvision: check that its files are there.
+    session.run(
+        "python", "-c", "import importlib.util as u; assert u.find_spec('timm'), 'timm missing'"
+    )
     session.run("pytest", "tests/compat", "-m", "compat", *session.posargs)
     # pytorch-accelerated's own scheduler tests, from its sdist, imports changed to ours.
     session.run("python", "tests/data/run_pytorch_accelerated_suite.py")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import math
 import subprocess
 import sys
@@ -11,11 +10,12 @@ from typing import Any
 
 import matplotlib.image
 import pytest
-import torch
 from matplotlib.figure import Figure
 from torch.optim.lr_scheduler import OneCycleLR, StepLR
 
 import torch_schedule_anything as sa
+from helpers import sgd_groups as _sgd
+from helpers import snapshot as _snapshot
 from torch_schedule_anything import plot
 from torch_schedule_anything.curves import AbsoluteCurve, LinearScheduleWithWarmup
 
@@ -25,28 +25,6 @@ LINEAR = {
     "num_warmup_steps": 2,
     "num_training_steps": 6,
 }
-
-
-def _sgd(lr: Any = 0.1, groups: int = 1) -> torch.optim.SGD:
-    params = [{"params": [torch.nn.Parameter(torch.zeros(2))]} for _ in range(groups)]
-    for i, group in enumerate(params):
-        group["lr"] = lr * (i + 1) if not isinstance(lr, torch.Tensor) else lr
-    return torch.optim.SGD(params, lr=0.1, momentum=0.9, weight_decay=0.01)
-
-
-def _snapshot(optimizer: torch.optim.Optimizer) -> list[dict[str, Any]]:
-    out = []
-    for group in optimizer.param_groups:
-        row = {}
-        for key, value in group.items():
-            if key == "params":
-                row[key] = [id(p) for p in value]
-            elif isinstance(value, torch.Tensor):
-                row[key] = (id(value), value.item())
-            else:
-                row[key] = copy.deepcopy(value)
-        out.append(row)
-    return out
 
 
 def _png_shape(path: Path) -> tuple[int, ...]:

@@ -3,38 +3,13 @@
 
 from __future__ import annotations
 
-import io
 import math
 from typing import Any
 
 import pytest
-import torch
 
+from test_cosine_scheduler import roundtrip, sgd, trace
 from torch_schedule_anything.wsd_scheduler import WSDLrScheduler, short_decay
-
-
-def sgd(lrs: tuple[float, ...] = (1.0,), **kwargs: Any) -> torch.optim.SGD:
-    params = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in lrs]
-    return torch.optim.SGD(params, lr=lrs[0], **kwargs)
-
-
-def roundtrip(state: dict[str, Any]) -> dict[str, Any]:
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    buffer.seek(0)
-    loaded: dict[str, Any] = torch.load(buffer, weights_only=True)
-    return loaded
-
-
-def trace(scheduler: Any, steps: int, key: str = "lr") -> list[list[float]]:
-    """The field at construction and after each of ``steps`` updates + ``step()``."""
-    opt = scheduler.optimizer
-    out = [[float(g[key]) for g in opt.param_groups]]
-    for _ in range(steps):
-        opt.step()
-        scheduler.step()
-        out.append([float(g[key]) for g in opt.param_groups])
-    return out
 
 
 def wsd_reference(n: int, base: float, total: int, ratio: float, r: float) -> float:
