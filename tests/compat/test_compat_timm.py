@@ -27,7 +27,10 @@ from torch_schedule_anything.compat import timm as ours
 pytestmark = pytest.mark.compat
 
 _PACKAGE = "_tsa_timm_scheduler"
-_MODULES = ("scheduler", "cosine_lr", "step_lr", "multistep_lr", "plateau_lr", "poly_lr", "tanh_lr")
+_MODULES = (
+    "scheduler", "cosine_lr", "step_lr", "multistep_lr", "plateau_lr", "poly_lr", "tanh_lr",
+    "wsd_lr", "scheduler_factory",  # the factory imports the others relatively: loaded last
+)  # fmt: skip
 
 
 def _load_timm() -> dict[str, types.ModuleType]:
@@ -78,6 +81,7 @@ REAL = {
     "PlateauLRScheduler": TIMM["plateau_lr"].PlateauLRScheduler,
     "PolyLRScheduler": TIMM["poly_lr"].PolyLRScheduler,
     "TanhLRScheduler": TIMM["tanh_lr"].TanhLRScheduler,
+    "WSDLRScheduler": TIMM["wsd_lr"].WSDLRScheduler,
 }
 
 BASES = (0.1, 0.03, 0.007)  # three param groups with different values
@@ -122,6 +126,13 @@ NOISE: dict[str, Any] = {
     "noise_std": 0.5,
     "noise_seed": 7,
 }
+
+
+def quadratic_decay(frac: float) -> float:
+    """A callable ``decay_fn`` (timm's WSD takes one)."""
+    return (1.0 - frac) ** 2
+
+
 CONFIGS: list[tuple[str, dict[str, Any]]] = [
     ("CosineLRScheduler", {"t_initial": 30}),
     ("CosineLRScheduler", {"t_initial": 12, "lr_min": 1e-4, "cycle_limit": 4, "cycle_decay": 0.5}),
@@ -163,6 +174,43 @@ CONFIGS: list[tuple[str, dict[str, Any]]] = [
         "TanhLRScheduler",
         {"t_initial": 30, "warmup_t": 5, "warmup_lr_init": 1e-3, "warmup_prefix": True, **NOISE},
     ),
+    ("WSDLRScheduler", {"t_initial": 60, "decay_t": 20}),
+    (
+        "WSDLRScheduler",
+        {
+            "t_initial": 50,
+            "decay_t": 15,
+            "decay_fn": "linear",
+            "lr_min": 1e-4,
+            "warmup_t": 5,
+            "warmup_lr_init": 1e-3,
+        },
+    ),
+    ("WSDLRScheduler", {"t_initial": 300, "decay_t": 100, "decay_fn": "cosine", "warmup_t": 10}),
+    (
+        "WSDLRScheduler",
+        {"t_initial": 70, "decay_t": 30, "stable_fn": "rsqrt", "warmup_t": 8, "decay_fn": "linear"},
+    ),
+    (
+        "WSDLRScheduler",
+        {
+            "t_initial": 200,
+            "decay_t": 50,
+            "stable_fn": "power",
+            "stable_power": 0.3,
+            "stable_timescale": 12,
+            "decay_fn": "power",
+            "decay_power": 2.0,
+            "lr_min": 1e-3,
+        },
+    ),
+    ("WSDLRScheduler", {"t_initial": 60, "decay_t": 60, "decay_fn": "exp", "decay_ratio": 0.05}),
+    (  # the rsqrt stable phase falls to lr_min in the small groups: timm's max() clamp
+        "WSDLRScheduler",
+        {"t_initial": 350, "decay_t": 70, "stable_fn": "rsqrt", "lr_min": 2e-3, "warmup_t": 3},
+    ),
+    ("WSDLRScheduler", {"t_initial": 40, "decay_t": 12.5, "warmup_t": 4, **NOISE}),
+    ("WSDLRScheduler", {"t_initial": 45, "decay_t": 16, "decay_fn": quadratic_decay}),
 ]
 IDS = [f"{name}-{i}" for i, (name, _) in enumerate(CONFIGS)]
 EPOCHS, UPDATES_PER_EPOCH = 80, 5
@@ -541,6 +589,18 @@ def test_refuses_torch_sequential_lr() -> None:
         (lambda o: ours.PlateauLRScheduler(o, noise_type="pink"), "noise_type"),
         (lambda o: ours.CosineLRScheduler(o, t_initial=5, t_in_epochs=1), "t_in_epochs"),  # type: ignore[arg-type]
         (lambda o: ours.CosineLRScheduler(o, t_initial=5, schedule_target="nope"), "nope"),
+        (lambda o: ours.WSDLRScheduler(o, t_initial=5, decay_t=6), "decay_t must be in"),
+        (lambda o: ours.WSDLRScheduler(o, t_initial=5, decay_t=0), "decay_t"),
+        (lambda o: ours.WSDLRScheduler(o, t_initial=5, decay_t=2, lr_min=-1), "lr_min"),
+        (lambda o: ours.WSDLRScheduler(o, t_initial=5, decay_t=2, stable_fn="x"), "stable_fn"),
+        (lambda o: ours.WSDLRScheduler(o, t_initial=5, decay_t=2, decay_fn="x"), "decay_fn"),
+        (lambda o: ours.WSDLRScheduler(o, t_initial=5, decay_t=2, decay_ratio=1), "decay_ratio"),
+        (lambda o: ours.WSDLRScheduler(o, t_initial=5, decay_t=2, decay_power=0), "decay_power"),
+        (lambda o: ours.WSDLRScheduler(o, t_initial=5, decay_t=2, stable_power=0), "stable_power"),
+        (
+            lambda o: ours.WSDLRScheduler(o, t_initial=5, decay_t=2, stable_fn="rsqrt"),
+            "stable_timescale",
+        ),
     ],
 )
 def test_bad_arguments_fail_fast(call_it: Callable[[Any], Any], words: str) -> None:
@@ -572,6 +632,31 @@ CURVE_CASES = [
     ("timm:step", "StepLRScheduler", {"decay_t": 4, "decay_rate": 0.5, "warmup_t": 2}),
     ("timm:multistep", "MultiStepLRScheduler", {"decay_t": [3, 9], "decay_rate": 0.2}),
     ("timm:cosine", "CosineLRScheduler", {"t_initial": 30, **NOISE}),
+    ("timm:wsd", "WSDLRScheduler", {"t_initial": 60, "decay_t": 25, "warmup_t": 6}),
+    (
+        "timm:wsd",
+        "WSDLRScheduler",
+        {
+            "t_initial": 70,
+            "decay_t": 30,
+            "stable_fn": "rsqrt",
+            "warmup_t": 8,
+            "decay_fn": "exp",
+            "decay_ratio": 0.2,
+        },
+    ),
+    (
+        "timm:wsd",
+        "WSDLRScheduler",
+        {
+            "t_initial": 50,
+            "decay_t": 20,
+            "stable_fn": "power",
+            "stable_timescale": 5,
+            "decay_fn": "cosine",
+            **NOISE,
+        },
+    ),
 ]
 
 
@@ -604,3 +689,284 @@ def test_curve_floors_are_fractions_of_the_base() -> None:
     for t in range(1, 30):
         timm.step(t)
         assert 0.1 * curve(t) == pytest.approx(opt_timm.param_groups[0]["lr"], rel=1e-12)
+
+
+# -- WSDLRScheduler specifics ----------------------------------------------------------------------
+WSD_BAD: list[dict[str, Any]] = [
+    {"t_initial": 5, "decay_t": 6},
+    {"t_initial": 5, "decay_t": 0},
+    {"t_initial": 0, "decay_t": 0},
+    {"t_initial": 5, "decay_t": 2, "lr_min": -1.0},
+    {"t_initial": 5, "decay_t": 2, "stable_fn": "x"},
+    {"t_initial": 5, "decay_t": 2, "decay_fn": "x"},
+    {"t_initial": 5, "decay_t": 2, "decay_ratio": 1.0},
+    {"t_initial": 5, "decay_t": 2, "decay_power": 0.0},
+    {"t_initial": 5, "decay_t": 2, "stable_power": -1.0},
+    {"t_initial": 5, "decay_t": 2, "stable_fn": "rsqrt"},  # no warmup, no timescale
+    {"t_initial": 5, "decay_t": 2, "stable_fn": "power", "stable_timescale": 0},
+]
+
+
+@pytest.mark.parametrize("kwargs", WSD_BAD)
+def test_wsd_refuses_what_timm_refuses(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        build_real("WSDLRScheduler", make_optimizer(), kwargs)
+    opt = make_optimizer()
+    with pytest.raises(ValueError):
+        ours.WSDLRScheduler(opt, **kwargs)
+    assert "initial_lr" not in opt.param_groups[0]
+
+
+def test_wsd_attributes_and_cycle_length_as_timm() -> None:
+    for kwargs in WSD_ATTRIBUTE_CASES:
+        real = build_real("WSDLRScheduler", make_optimizer(), kwargs)
+        mine = ours.WSDLRScheduler(make_optimizer(), **kwargs)
+        for cycles in (0, 1, 3):
+            assert mine.get_cycle_length(cycles) == real.get_cycle_length(cycles)
+        for name in (
+            "t_initial", "decay_t", "lr_min", "stable_fn", "stable_timescale", "stable_power",
+            "decay_fn", "decay_power", "decay_ratio", "warmup_t", "warmup_lr_init",
+        ):  # fmt: skip
+            assert getattr(mine, name) == getattr(real, name), name
+        assert mine.warmup_steps == real.warmup_steps
+
+
+WSD_ATTRIBUTE_CASES: list[dict[str, Any]] = [
+    {"t_initial": 30, "decay_t": 10},
+    {"t_initial": 30, "decay_t": 10, "warmup_t": 4, "stable_fn": "rsqrt", "warmup_lr_init": 1e-3},
+    {"t_initial": 30, "decay_t": 10, "stable_fn": "power", "stable_timescale": 2.5},
+    {"t_initial": 30, "decay_t": 30, "decay_fn": quadratic_decay},
+]
+
+
+def test_wsd_holds_lr_min_after_the_schedule_and_steps_short_of_it_before() -> None:
+    """timm's note: ``lr_min`` from ``warmup_t + t_initial`` on, not at the last step."""
+    opt = make_optimizer()
+    s = ours.WSDLRScheduler(opt, t_initial=20, decay_t=5, lr_min=1e-4, warmup_t=2)
+    s.step(21)
+    assert all(v > 1e-4 for v in values(opt, "lr"))
+    for t in (22, 23, 500):
+        s.step(t)
+        assert values(opt, "lr") == [1e-4] * 3
+
+
+def test_wsd_callable_decay_fn_is_recorded_by_name() -> None:
+    opt = make_optimizer("weight_decay")
+    kwargs: dict[str, Any] = {"t_initial": 30, "decay_t": 10, "decay_fn": quadratic_decay}
+    s = ours.WSDLRScheduler(opt, **kwargs, schedule_target="weight_decay")
+    s.step(25)
+    state = roundtrip(s.state_dict())
+    assert state["config"]["decay_fn"] == "function:quadratic_decay"
+    assert s.decay_fn is quadratic_decay
+    again = ours.WSDLRScheduler(
+        make_optimizer("weight_decay"), **kwargs, schedule_target="weight_decay"
+    )
+    again.load_state_dict(state)
+    assert again.get_last_lr() == s.get_last_lr()
+    other = ours.WSDLRScheduler(
+        make_optimizer("weight_decay"),
+        **{**kwargs, "decay_fn": "linear"},
+        schedule_target="weight_decay",
+    )
+    with pytest.raises(ValueError, match="rebuild it with the saved arguments"):
+        other.load_state_dict(state)
+
+
+def test_wsd_curve_floors_are_fractions_of_the_base() -> None:
+    """``min_ratio`` / ``warmup_init_ratio`` = timm's ``lr_min`` / ``warmup_lr_init`` over the
+    base (one group), the rsqrt clamp at ``lr_min`` included."""
+    opt_timm = make_optimizer(bases=(0.1,))
+    kwargs: dict[str, Any] = {"t_initial": 200, "decay_t": 40, "stable_fn": "rsqrt"}
+    timm = build_real(
+        "WSDLRScheduler",
+        opt_timm,
+        {**kwargs, "lr_min": 0.02, "warmup_t": 3, "warmup_lr_init": 0.001},
+    )
+    curve = ours.TimmWSDCurve(**kwargs, min_ratio=0.2, warmup_t=3, warmup_init_ratio=0.01)
+    for t in range(1, 260):
+        timm.step(t)
+        assert 0.1 * curve(t) == pytest.approx(opt_timm.param_groups[0]["lr"], rel=1e-12)
+
+
+def test_wsd_curve_takes_names_only() -> None:
+    with pytest.raises(ValueError, match="decay_fn"):
+        ours.TimmWSDCurve(t_initial=10, decay_t=4, decay_fn=quadratic_decay)  # type: ignore[arg-type]
+
+
+# -- the factories ---------------------------------------------------------------------------------
+FACTORY = TIMM["scheduler_factory"]
+#: Every name timm's create_scheduler_v2 takes (its docstring's list; test_unknown_... checks
+#: that timm refuses others).
+TIMM_SCHED_NAMES = (
+    "cosine", "tanh", "step", "multistep", "poly", "wsd", "rsqrt", "constant", "plateau", "none",
+)  # fmt: skip
+FACTORY_CONFIGS: list[dict[str, Any]] = [
+    {},  # timm's defaults (300 epochs)
+    {
+        "num_epochs": 60, "warmup_epochs": 5, "warmup_lr": 1e-4, "min_lr": 1e-5,
+        "cooldown_epochs": 3, "decay_epochs": 20,
+    },
+    {
+        "num_epochs": 50, "warmup_epochs": 4, "warmup_prefix": True, "noise": (0.2, 0.7),
+        "noise_pct": 0.3, "noise_std": 0.5, "noise_seed": 11, "cycle_limit": 3,
+        "cycle_decay": 0.5, "cycle_mul": 1.5, "k_decay": 1.5, "decay_epochs": 0.3,
+        "decay_rate": 0.5, "decay_fn": "cosine",
+    },
+    {
+        "num_epochs": 70, "decay_rate": 0.5, "decay_milestones": (10, 25, 40), "patience_epochs": 2,
+        "plateau_mode": "min", "noise": 0.5, "decay_epochs": 25, "stable_timescale": 4,
+        "min_lr": 1e-3, "cooldown_epochs": 5,
+    },
+    {"num_epochs": 40, "warmup_epochs": 6, "noise": [0.25], "decay_epochs": 7, "decay_fn": "exp"},
+]  # fmt: skip
+METRIC_OF_EPOCH = [1.0 / (1 + (e // 7)) for e in range(EPOCHS + 1)]  # plateaus of 7 epochs
+
+
+def factory_loop(on_epochs: bool) -> Iterator[tuple[str, int, float]]:
+    for method, t in timm_loop(on_epochs):
+        yield method, t, METRIC_OF_EPOCH[t] if method == "step" else 0.0
+
+
+@pytest.mark.parametrize("on_epochs", [True, False])
+@pytest.mark.parametrize("config", range(len(FACTORY_CONFIGS)))
+@pytest.mark.parametrize("sched", TIMM_SCHED_NAMES)
+def test_create_scheduler_v2_as_timm(sched: str, config: int, on_epochs: bool) -> None:
+    """Each name: the same class, the same returned epochs, the same values at every step of a
+    long run (on ``lr``, and ours on ``weight_decay`` too)."""
+    kwargs = {
+        **FACTORY_CONFIGS[config],
+        "sched": sched,
+        "step_on_epochs": on_epochs,
+        "updates_per_epoch": UPDATES_PER_EPOCH,
+    }
+    if sched == "plateau" and not on_epochs:
+        with pytest.raises(AssertionError):
+            FACTORY.create_scheduler_v2(make_optimizer(), **kwargs)
+        with pytest.raises(ValueError, match="step_on_epochs=True"):
+            ours.create_scheduler_v2(make_optimizer(), **kwargs)
+        return
+    opt_timm, opt_lr, opt_wd = make_optimizer(), make_optimizer(), make_optimizer("weight_decay")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            timm, timm_epochs = FACTORY.create_scheduler_v2(opt_timm, **kwargs)
+    except ValueError:  # "rsqrt" with timm's defaults: no warmup, so no timescale
+        with pytest.raises(ValueError, match="stable_timescale"):
+            ours.create_scheduler_v2(opt_lr, **kwargs)
+        assert (sched, config) == ("rsqrt", 0)
+        return
+    mine, epochs = ours.create_scheduler_v2(opt_lr, **kwargs)
+    mine_wd, epochs_wd = ours.create_scheduler_v2(opt_wd, **kwargs, schedule_target="weight_decay")
+    assert epochs == epochs_wd == timm_epochs
+    assert type(epochs) is type(timm_epochs)
+    if timm is None:
+        assert mine is None and mine_wd is None
+        assert values(opt_lr, "lr") == values(opt_timm, "lr") == list(BASES)
+        return
+    assert type(mine).__name__ == type(mine_wd).__name__ == type(timm).__name__
+    assert mine_wd is not None and mine_wd.schedule_target == "weight_decay"
+    worst = rel_diff(values(opt_lr, "lr"), values(opt_timm, "lr"))
+    worst = max(worst, rel_diff(values(opt_wd, "weight_decay"), values(opt_timm, "lr")))
+    compared, changed = 1, False
+    for method, t, metric in factory_loop(on_epochs):
+        for scheduler in (timm, mine, mine_wd):
+            getattr(scheduler, method)(t, metric)
+        expected = values(opt_timm, "lr")
+        worst = max(worst, rel_diff(values(opt_lr, "lr"), expected))
+        worst = max(worst, rel_diff(values(opt_wd, "weight_decay"), expected))
+        compared += 1
+        changed = changed or expected != list(BASES)
+    record("timm", f"create_scheduler_v2('{sched}')", worst, compared * 2 * len(BASES))
+    assert worst <= 1e-12, f"{sched} {kwargs}: max relative difference {worst}"
+    # the run moved the values (timm's defaults: "step" decays at epoch 90, "constant" holds)
+    assert changed or config == 0
+
+
+def test_the_factory_names_are_timms() -> None:
+    assert set(ours.SCHEDULER_NAMES) == set(TIMM_SCHED_NAMES)
+    for name in TIMM_SCHED_NAMES:  # timm builds each one
+        kwargs = {"num_epochs": 20, "warmup_epochs": 2}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            FACTORY.create_scheduler_v2(make_optimizer(), sched=name, **kwargs)
+
+
+@pytest.mark.parametrize("sched", ["cosin", "linear", "Cosine", ""])
+def test_unknown_sched_names_fail_as_in_timm(sched: str) -> None:
+    with pytest.raises(ValueError, match="Unknown scheduler"):
+        FACTORY.create_scheduler_v2(make_optimizer(), sched=sched)
+    opt = make_optimizer()
+    with pytest.raises(ValueError, match=r"Unknown scheduler .* sched must be one of"):
+        ours.create_scheduler_v2(opt, sched=sched)
+    assert "initial_lr" not in opt.param_groups[0]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"sched": "wsd", "num_epochs": 10, "warmup_epochs": 10},  # no stable + decay left
+        {"sched": "wsd", "num_epochs": 10, "decay_epochs": 11},
+        {"sched": "rsqrt", "num_epochs": 10, "decay_epochs": 2},  # no warmup, no timescale
+        {"sched": "cosine", "step_on_epochs": False},  # no updates_per_epoch
+    ],
+)
+def test_factory_refuses_what_timm_refuses(kwargs: dict[str, Any]) -> None:
+    with pytest.raises((ValueError, AssertionError)):
+        FACTORY.create_scheduler_v2(make_optimizer(), **kwargs)
+    with pytest.raises(ValueError):
+        ours.create_scheduler_v2(make_optimizer(), **kwargs)
+
+
+ARGS: list[dict[str, Any]] = [
+    {"sched": "cosine"},  # every other field from timm's defaults
+    {
+        "sched": "wsd", "epochs": 40, "warmup_epochs": 3, "decay_epochs": 0.25, "min_lr": 1e-5,
+        "lr_decay_fn": "linear", "sched_on_updates": True, "eval_metric": "loss", "seed": 5,
+        "lr_noise": [0.1, 0.9], "lr_noise_pct": 0.2, "lr_noise_std": 0.4,
+    },
+    {
+        "sched": "plateau", "epochs": 60, "patience_epochs": 3, "decay_rate": 0.5,
+        "eval_metric": "top5", "warmup_epochs": 0, "cooldown_epochs": 2,
+    },
+    {
+        "sched": "rsqrt", "epochs": 50, "warmup_epochs": 5, "lr_stable_timescale": 3,
+        "warmup_prefix": True, "lr_cycle_mul": 2.0, "lr_k_decay": 0.5,
+    },
+    {"sched": "multistep", "epochs": 50, "decay_milestones": [5, 20], "lr_cycle_limit": 2},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args", ARGS)
+@pytest.mark.parametrize("decreasing", [None, True, False])
+def test_scheduler_kwargs_as_timm(args: dict[str, Any], decreasing: bool | None) -> None:
+    cfg = types.SimpleNamespace(**args)
+    assert ours.scheduler_kwargs(cfg, decreasing) == FACTORY.scheduler_kwargs(cfg, decreasing)
+
+
+def test_scheduler_kwargs_needs_sched_as_timm() -> None:
+    with pytest.raises(AttributeError):
+        FACTORY.scheduler_kwargs(types.SimpleNamespace(epochs=3))
+    with pytest.raises(AttributeError):
+        ours.scheduler_kwargs(types.SimpleNamespace(epochs=3))
+
+
+@pytest.mark.parametrize("args", ARGS)
+def test_create_scheduler_as_timm(args: dict[str, Any]) -> None:
+    cfg = types.SimpleNamespace(**args)
+    on_epochs = not args.get("sched_on_updates", False)
+    opt_timm, opt = make_optimizer(), make_optimizer("weight_decay")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        timm, timm_epochs = FACTORY.create_scheduler(cfg, opt_timm, UPDATES_PER_EPOCH)
+    mine, epochs = ours.create_scheduler(
+        cfg, opt, updates_per_epoch=UPDATES_PER_EPOCH, schedule_target="weight_decay"
+    )
+    assert epochs == timm_epochs and type(mine).__name__ == type(timm).__name__
+    worst, compared = rel_diff(values(opt, "weight_decay"), values(opt_timm, "lr")), 1
+    for method, t, metric in factory_loop(on_epochs):
+        getattr(timm, method)(t, metric)
+        getattr(mine, method)(t, metric)
+        worst = max(worst, rel_diff(values(opt, "weight_decay"), values(opt_timm, "lr")))
+        compared += 1
+    record("timm", "create_scheduler(args)", worst, compared * len(BASES))
+    assert worst <= 1e-12

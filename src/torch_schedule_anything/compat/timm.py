@@ -1,11 +1,12 @@
 """timm's schedulers (``timm.scheduler``) as drop-ins that drive any key, per param group.
 
 ``CosineLRScheduler``, ``StepLRScheduler``, ``MultiStepLRScheduler``, ``PlateauLRScheduler``,
-``PolyLRScheduler`` and ``TanhLRScheduler`` take timm's arguments with timm's defaults and write
-timm's numbers (the same floating-point operations in the same order, the same seeded noise),
-with timm's timing: the constructor writes ``warmup_lr_init`` (or the base values when there is
-no warmup), ``step(epoch, metric)`` and ``step_update(num_updates, metric)`` write the values of
-that epoch / update, and ``t_in_epochs`` decides which of the two updates the values.
+``PolyLRScheduler``, ``TanhLRScheduler`` and ``WSDLRScheduler`` take timm's arguments with
+timm's defaults and write timm's numbers (the same floating-point operations in the same order,
+the same seeded noise), with timm's timing: the constructor writes ``warmup_lr_init`` (or the
+base values when there is no warmup), ``step(epoch, metric)`` and ``step_update(num_updates,
+metric)`` write the values of that epoch / update, and ``t_in_epochs`` decides which of the two
+updates the values.
 
 They are also real :class:`torch.optim.lr_scheduler.LRScheduler` objects of this package:
 ``schedule_target="weight_decay"`` (or any key, or ``"betas[0]"``) drives another key with the
@@ -26,16 +27,24 @@ The formulas, with ``b`` a group's recorded base (``initial_<key>``), ``W = warm
 * poly: ``lr_min + (b·d^i − lr_min)(1 − t_c^k / T_i^k)^power``;
 * tanh: ``lr_min + ½(b·d^i − lr_min)(1 − tanh(lb·(1 − r) + ub·r))``, ``r = t_c/T_i``;
 * step: ``b·decay_rate^⌊t/decay_t⌋``; multistep: ``b·decay_rate^(#milestones ≤ t+1)``;
+* wsd (warmup always a prefix, ``t_s = t − W``, ``t_d = t_s − (t_initial − decay_t)``):
+  ``lr_min + (max(b·S(t_s), lr_min) − lr_min)·D(min(t_d/decay_t, 1))`` once ``t_d > 0``, else
+  ``max(b·S(t_s), lr_min)``; ``S`` the stable factor (1, or ``(1 + t_s/τ)^−p``) and ``D`` the
+  decay factor (1 to 0: linear, 1-sqrt, cosine, power, exp or a callable);
 * noise (``noise_range_t``): ``v + v·n`` with ``n`` drawn from ``torch.Generator`` seeded with
   ``noise_seed + t`` (normal, resampled until ``|n| < noise_pct``; or uniform for the plateau);
 * on ``"lr"``, a group's ``lr_scale`` multiplies the value (timm's layer-wise decay).
 
-The curves ``"timm:cosine"``, ``"timm:poly"``, ``"timm:tanh"``, ``"timm:step"`` and
-``"timm:multistep"`` are these formulas for a base of 1 (multiplier curves). timm's values are
-*affine* in the base (``lr_min`` and ``warmup_lr_init`` are absolute), which neither kind of
-curve (``b × λ(t)`` or ``λ(t)``) expresses for groups with different bases; so the curves take
-the floors as fractions of each group's base (``min_ratio``, ``warmup_init_ratio``) and equal
-timm exactly when those are 0. Use the classes for timm's absolute floors.
+``create_scheduler_v2``, ``create_scheduler`` and ``scheduler_kwargs`` are timm's factories,
+building these classes (with ``schedule_target=``) for every ``sched`` name timm takes.
+
+The curves ``"timm:cosine"``, ``"timm:poly"``, ``"timm:tanh"``, ``"timm:step"``,
+``"timm:multistep"`` and ``"timm:wsd"`` are these formulas for a base of 1 (multiplier
+curves). timm's values are *affine* in the base (``lr_min`` and ``warmup_lr_init`` are
+absolute), which neither kind of curve (``b × λ(t)`` or ``λ(t)``) expresses for groups with
+different bases; so the curves take the floors as fractions of each group's base
+(``min_ratio``, ``warmup_init_ratio``) and equal timm exactly when those are 0. Use the classes
+for timm's absolute floors.
 """
 
 from __future__ import annotations
@@ -69,7 +78,12 @@ __all__ = [
     "TimmPolyCurve",
     "TimmStepCurve",
     "TimmTanhCurve",
+    "TimmWSDCurve",
+    "WSDLRScheduler",
+    "create_scheduler",
+    "create_scheduler_v2",
     "register_curves",
+    "scheduler_kwargs",
 ]
 
 NoiseRange = float | Sequence[float] | None
@@ -343,6 +357,134 @@ class _MultiStep(_Formula):
         # timm's convention: milestone m applies from t = m - 1 on (t counted after the warmup
         # when it is a prefix), not from t = m as in torch's MultiStepLR.
         return [v * (self.decay_rate ** bisect.bisect_right(self.decay_t, t + 1)) for v in bases]
+
+
+_WSD_STABLE_FNS = ("constant", "rsqrt", "power")
+_WSD_DECAY_FNS = ("linear", "1-sqrt", "cosine", "power", "exp")
+
+
+def _in_open_unit(name: str, value: Any) -> int | float:
+    out = _number(name, value)
+    if not 0 < out < 1:
+        raise ValueError(f"{name} must be in (0, 1), got {value!r}")
+    return out
+
+
+def _callable_name(fn: Callable[..., Any]) -> str:
+    """What a config records for a callable: ``"function:<qualified name>"`` (plain data)."""
+    return f"function:{getattr(fn, '__qualname__', type(fn).__qualname__)}"
+
+
+class _WSD(_Formula):
+    """timm's warmup-stable-decay: the warmup is always a prefix (``t_s = t − W``), then
+
+    ``lr_min + (max(b·S(t_s), lr_min) − lr_min)·D(f)`` with ``f = min(t_d/decay_t, 1)``,
+    ``t_d = t_s − (t_initial − decay_t)`` (``D`` applies only for ``t_d > 0``)."""
+
+    def __init__(
+        self,
+        t_initial: Any,
+        decay_t: Any,
+        lr_min: Any,
+        stable_fn: Any,
+        stable_timescale: Any,
+        stable_power: Any,
+        decay_fn: Any,
+        decay_power: Any,
+        decay_ratio: Any,
+        warmup_t: Any,
+        warmup_lr_init: Any,
+        lr_min_name: str = "lr_min",
+        init_name: str = "warmup_lr_init",
+        allow_callable: bool = True,
+    ) -> None:
+        self.t_initial = _positive("t_initial", t_initial)
+        self.decay_t = _positive("decay_t", decay_t)
+        if self.decay_t > self.t_initial:
+            raise ValueError(
+                f"decay_t must be in (0, t_initial] (the decay is the last decay_t steps of "
+                f"t_initial), got decay_t={decay_t!r} with t_initial={t_initial!r}"
+            )
+        self.lr_min = _at_least_zero(lr_min_name, lr_min)
+        self.stable_fn = check_choice("stable_fn", stable_fn, _WSD_STABLE_FNS)
+        if allow_callable and callable(decay_fn):
+            self.decay_fn: str | Callable[[float], float] = decay_fn
+        elif not isinstance(decay_fn, str) or decay_fn not in _WSD_DECAY_FNS:
+            also = " or a callable frac -> factor" if allow_callable else ""
+            raise ValueError(
+                f"decay_fn must be one of {list(_WSD_DECAY_FNS)}{also}, got {decay_fn!r}"
+            )
+        else:
+            self.decay_fn = decay_fn
+        self.decay_ratio = _in_open_unit("decay_ratio", decay_ratio)
+        self.decay_power = _positive("decay_power", decay_power)
+        self.stable_power = _positive("stable_power", stable_power)
+        self._set_warmup(warmup_t, warmup_lr_init, True, init_name)
+        timescale = (
+            None if stable_timescale is None else _number("stable_timescale", stable_timescale)
+        )
+        if self.stable_fn != "constant":
+            if timescale is None:
+                timescale = self.warmup_t
+            if timescale <= 0:
+                raise ValueError(
+                    f"stable_fn={self.stable_fn!r} needs stable_timescale > 0; it defaults to "
+                    f"warmup_t ({self.warmup_t}): pass stable_timescale when there is no warmup"
+                )
+        self.stable_timescale: int | float | None = timescale
+
+    def stable(self, t_s: int) -> float:
+        """``S(t_s)``: 1 (constant) or ``(1 + t_s/timescale)^−p`` (``p`` = ½ for rsqrt)."""
+        if self.stable_fn == "constant":
+            return 1.0
+        power = 0.5 if self.stable_fn == "rsqrt" else self.stable_power
+        assert self.stable_timescale is not None  # set for every stable_fn but constant
+        return (1.0 + t_s / self.stable_timescale) ** -power  # type: ignore[no-any-return]
+
+    def decay_factor(self, frac: float) -> float:
+        """``D(f)``, from 1 at ``f = 0`` to 0 at ``f = 1``."""
+        fn = self.decay_fn
+        if not isinstance(fn, str):
+            return fn(frac)
+        if fn == "linear":
+            return 1.0 - frac
+        if fn == "1-sqrt":
+            return 1.0 - math.sqrt(frac)
+        if fn == "cosine":
+            return 0.5 * (1.0 + math.cos(math.pi * frac))
+        if fn == "power":
+            return 1.0 - frac**self.decay_power  # type: ignore[no-any-return]
+        r = self.decay_ratio  # exp: r^f falls to r at f = 1, rescaled to fall to 0
+        return (r**frac - r) / (1.0 - r)  # type: ignore[no-any-return]
+
+    def decay(self, t: int, bases: list[float]) -> list[float]:
+        lr_min = self.lr_min
+        stable = [max(v * self.stable(t), lr_min) for v in bases]
+        t_decay = t - (self.t_initial - self.decay_t)
+        if t_decay <= 0:
+            return stable
+        factor = self.decay_factor(min(t_decay / self.decay_t, 1.0))
+        return [lr_min + (v - lr_min) * factor for v in stable]
+
+    def cycle_length(self) -> int | float:
+        """timm's ``get_cycle_length``: ``warmup_t + t_initial`` (the warmup is a prefix)."""
+        return self.warmup_t + self.t_initial
+
+    def config(self) -> dict[str, Any]:
+        fn = self.decay_fn
+        return {
+            "t_initial": self.t_initial,
+            "decay_t": self.decay_t,
+            "lr_min": self.lr_min,
+            "stable_fn": self.stable_fn,
+            "stable_timescale": self.stable_timescale,
+            "stable_power": self.stable_power,
+            "decay_fn": fn if isinstance(fn, str) else _callable_name(fn),
+            "decay_power": self.decay_power,
+            "decay_ratio": self.decay_ratio,
+            "warmup_t": self.warmup_t,
+            "warmup_lr_init": self.warmup_lr_init,
+        }
 
 
 # -- the schedulers --------------------------------------------------------------------------------
@@ -903,6 +1045,89 @@ class MultiStepLRScheduler(_ClosedForm):
         )  # fmt: skip
 
 
+class WSDLRScheduler(_ClosedForm):
+    """timm's ``WSDLRScheduler`` on any key: warmup, stable phase, then decay to ``lr_min``.
+
+    The warmup (``warmup_lr_init`` to the base over ``warmup_t`` steps) is always a prefix:
+    the stable and decay phases take ``t_initial`` steps after it, the last ``decay_t`` of them
+    decaying. With ``t_s = t − warmup_t`` and ``t_d = t_s − (t_initial − decay_t)``::
+
+        v_g(t) = max(b_g·S(t_s), lr_min)                          for t_d <= 0
+        v_g(t) = lr_min + (max(b_g·S(t_s), lr_min) − lr_min)·D(f)  f = min(t_d/decay_t, 1)
+
+    ``S``: ``constant`` 1, ``rsqrt`` ``(1 + t_s/τ)^−½``, ``power`` ``(1 + t_s/τ)^−stable_power``
+    (``τ = stable_timescale``, ``warmup_t`` by default). ``D``: ``linear`` ``1 − f``,
+    ``1-sqrt`` ``1 − √f``, ``cosine`` ``½(1 + cos πf)``, ``power`` ``1 − f^decay_power``,
+    ``exp`` ``(r^f − r)/(1 − r)`` (``r = decay_ratio``), or a callable ``f -> factor``. From
+    ``t = warmup_t + t_initial`` on the value is ``lr_min`` (as timm, the last scheduled step
+    is one decay step short of it).
+
+    A callable ``decay_fn`` is recorded in ``state_dict()`` by its qualified name only.
+
+    Example:
+        >>> import torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        >>> s = WSDLRScheduler(opt, t_initial=10, decay_t=4, decay_fn="linear")
+        >>> s.step(8)
+        >>> round(opt.param_groups[0]["lr"], 6)
+        0.05
+    """
+
+    _kind = "timm.WSDLRScheduler"
+    _formula: _WSD
+    t_initial = _config_property("t_initial")
+    decay_t = _config_property("decay_t")
+    lr_min = _config_property("lr_min")
+    stable_fn = _config_property("stable_fn")
+    stable_timescale = _config_property("stable_timescale")
+    stable_power = _config_property("stable_power")
+    decay_power = _config_property("decay_power")
+    decay_ratio = _config_property("decay_ratio")
+    warmup_t = _config_property("warmup_t")
+    warmup_lr_init = _config_property("warmup_lr_init")
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        t_initial: int,
+        decay_t: int,
+        lr_min: float = 0.0,
+        stable_fn: str = "constant",
+        stable_timescale: float | None = None,
+        stable_power: float = 0.5,
+        decay_fn: str | Callable[[float], float] = "1-sqrt",
+        decay_power: float = 0.5,
+        decay_ratio: float = 0.1,
+        warmup_t: int = 0,
+        warmup_lr_init: float = 0.0,
+        t_in_epochs: bool = True,
+        noise_range_t: NoiseRange = None,
+        noise_pct: float = 0.67,
+        noise_std: float = 1.0,
+        noise_seed: int = 42,
+        initialize: bool = True,
+        *,
+        schedule_target: str = "lr",
+    ) -> None:
+        formula = _WSD(
+            t_initial, decay_t, lr_min, stable_fn, stable_timescale, stable_power, decay_fn,
+            decay_power, decay_ratio, warmup_t, warmup_lr_init,
+        )  # fmt: skip
+        noise = _Noise(noise_range_t, noise_pct, noise_std, noise_seed)
+        self._build(
+            optimizer, schedule_target, formula, noise, t_in_epochs, initialize, formula.config()
+        )
+
+    @property
+    def decay_fn(self) -> str | Callable[[float], float]:
+        """timm's ``decay_fn``: the name, or the callable it was built with."""
+        return self._formula.decay_fn
+
+    def get_cycle_length(self, cycles: int = 0) -> int | float:
+        """timm's: ``warmup_t + t_initial``, the whole schedule (``cycles`` is ignored)."""
+        return self._formula.cycle_length()
+
+
 class PlateauLRScheduler(_TimmScheduler):
     """timm's ``PlateauLRScheduler`` on any key: ×``decay_rate`` when the metric plateaus.
 
@@ -1345,16 +1570,303 @@ class TimmMultiStepCurve(_StepCurve):
         self._steps_setup(formula, _Noise(noise_range_t, noise_pct, noise_std, noise_seed))
 
 
+class TimmWSDCurve(_TimmCurve):
+    """``"timm:wsd"``: :class:`WSDLRScheduler`'s values for a base of 1 (a multiplier).
+
+    ``λ(t) = r + (max(S(t_s), r) − r)·D(f)`` after a warmup from ``warmup_init_ratio``
+    (``r = min_ratio``; ``S``, ``D``, ``t_s`` and ``f`` as in :class:`WSDLRScheduler`); timm's
+    values exactly when both ratios are 0. ``decay_fn`` is a name here (a spec is plain data).
+
+    Example:
+        >>> TimmWSDCurve(t_initial=10, decay_t=4, decay_fn="linear")(8)
+        0.5
+    """
+
+    name: ClassVar[str] = "timm:wsd"
+    param_names = (
+        "t_initial", "decay_t", "min_ratio", "stable_fn", "stable_timescale", "stable_power",
+        "decay_fn", "decay_power", "decay_ratio", "warmup_t", "warmup_init_ratio",
+        *_NOISE_PARAMS,
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        t_initial: int,
+        decay_t: int,
+        min_ratio: float = 0.0,
+        stable_fn: str = "constant",
+        stable_timescale: float | None = None,
+        stable_power: float = 0.5,
+        decay_fn: str = "1-sqrt",
+        decay_power: float = 0.5,
+        decay_ratio: float = 0.1,
+        warmup_t: int = 0,
+        warmup_init_ratio: float = 0.0,
+        noise_range_t: NoiseRange = None,
+        noise_pct: float = 0.67,
+        noise_std: float = 1.0,
+        noise_seed: int = 42,
+    ) -> None:
+        formula = _WSD(
+            t_initial, decay_t, min_ratio, stable_fn, stable_timescale, stable_power, decay_fn,
+            decay_power, decay_ratio, warmup_t, warmup_init_ratio, "min_ratio",
+            "warmup_init_ratio", allow_callable=False,
+        )  # fmt: skip
+        self.t_initial, self.decay_t, self.min_ratio = (
+            formula.t_initial, formula.decay_t, formula.lr_min
+        )  # fmt: skip
+        self.stable_fn, self.stable_timescale = formula.stable_fn, formula.stable_timescale
+        self.stable_power, self.decay_fn = formula.stable_power, decay_fn
+        self.decay_power, self.decay_ratio = formula.decay_power, formula.decay_ratio
+        self.warmup_t, self.warmup_init_ratio = formula.warmup_t, formula.warmup_lr_init
+        self._setup(formula, _Noise(noise_range_t, noise_pct, noise_std, noise_seed))
+
+
 _CURVES: tuple[type[_TimmCurve], ...] = (
     TimmCosineCurve,
     TimmPolyCurve,
     TimmTanhCurve,
     TimmStepCurve,
     TimmMultiStepCurve,
+    TimmWSDCurve,
 )
 
 
 def register_curves(register: Callable[[str, Callable[..., Any]], None]) -> None:
-    """Register this module's curves as ``"timm:<name>"``: cosine, poly, tanh, step, multistep."""
+    """Register this module's curves as ``"timm:<name>"``: cosine, poly, tanh, step, multistep,
+    wsd."""
     for curve_class in _CURVES:
         register(curve_class.name, curve_class)
+
+
+# -- timm's factories ------------------------------------------------------------------------------
+#: The names ``create_scheduler_v2`` takes (timm 1.0.31's, all built here).
+SCHEDULER_NAMES = (
+    "cosine", "tanh", "step", "constant", "multistep", "plateau", "poly", "wsd", "rsqrt", "none",
+)  # fmt: skip
+
+
+def scheduler_kwargs(cfg: Any, decreasing_metric: bool | None = None) -> dict[str, Any]:
+    """timm's ``scheduler_kwargs``: ``create_scheduler_v2``'s keyword arguments read from an
+    argparse namespace or a config object (timm's train.py names and defaults).
+
+    ``plateau_mode`` is ``"min"`` when ``decreasing_metric`` (or, when it is ``None``, when
+    ``cfg.eval_metric`` contains ``"loss"``), else ``"max"``; ``step_on_epochs`` is
+    ``not cfg.sched_on_updates``. ``cfg.sched`` is required.
+    """
+    if decreasing_metric is None:
+        decreasing_metric = "loss" in getattr(cfg, "eval_metric", "top1")
+    read = {  # create_scheduler_v2's name: (the attribute of cfg, its default)
+        "num_epochs": ("epochs", 100),
+        "decay_epochs": ("decay_epochs", 30),
+        "decay_milestones": ("decay_milestones", [30, 60]),
+        "warmup_epochs": ("warmup_epochs", 5),
+        "cooldown_epochs": ("cooldown_epochs", 0),
+        "patience_epochs": ("patience_epochs", 10),
+        "decay_rate": ("decay_rate", 0.1),
+        "min_lr": ("min_lr", 0.0),
+        "warmup_lr": ("warmup_lr", 1e-5),
+        "warmup_prefix": ("warmup_prefix", False),
+        "noise": ("lr_noise", None),
+        "noise_pct": ("lr_noise_pct", 0.67),
+        "noise_std": ("lr_noise_std", 1.0),
+        "noise_seed": ("seed", 42),
+        "cycle_mul": ("lr_cycle_mul", 1.0),
+        "cycle_decay": ("lr_cycle_decay", 0.1),
+        "cycle_limit": ("lr_cycle_limit", 1),
+        "k_decay": ("lr_k_decay", 1.0),
+        "decay_fn": ("lr_decay_fn", None),
+        "stable_timescale": ("lr_stable_timescale", None),
+    }
+    kwargs: dict[str, Any] = {"sched": cfg.sched}
+    kwargs.update({name: getattr(cfg, attr, default) for name, (attr, default) in read.items()})
+    kwargs["plateau_mode"] = "min" if decreasing_metric else "max"
+    kwargs["step_on_epochs"] = not getattr(cfg, "sched_on_updates", False)
+    return kwargs
+
+
+def create_scheduler(
+    args: Any, optimizer: Optimizer, updates_per_epoch: int = 0, *, schedule_target: str = "lr"
+) -> tuple[_TimmScheduler | None, int | float]:
+    """timm's ``create_scheduler``: ``create_scheduler_v2(optimizer, **scheduler_kwargs(args))``."""
+    return create_scheduler_v2(
+        optimizer,
+        **scheduler_kwargs(args),
+        updates_per_epoch=updates_per_epoch,
+        schedule_target=schedule_target,
+    )
+
+
+def create_scheduler_v2(
+    optimizer: Optimizer,
+    sched: str = "cosine",
+    num_epochs: int = 300,
+    decay_epochs: float | None = None,
+    decay_milestones: Sequence[int] = (90, 180, 270),
+    cooldown_epochs: int = 0,
+    patience_epochs: int = 10,
+    decay_rate: float = 0.1,
+    min_lr: float = 0.0,
+    warmup_lr: float = 1e-5,
+    warmup_epochs: int = 0,
+    warmup_prefix: bool = False,
+    noise: float | Sequence[float] | None = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    cycle_mul: float = 1.0,
+    cycle_decay: float = 0.1,
+    cycle_limit: int = 1,
+    k_decay: float = 1.0,
+    decay_fn: str | Callable[[float], float] | None = None,
+    stable_timescale: float | None = None,
+    plateau_mode: str = "max",
+    step_on_epochs: bool = True,
+    updates_per_epoch: int = 0,
+    *,
+    schedule_target: str = "lr",
+) -> tuple[_TimmScheduler | None, int | float]:
+    """timm's ``create_scheduler_v2``: the scheduler named ``sched`` built from epoch counts,
+    returned with the number of epochs to train: ``(scheduler, num_epochs)``.
+
+    The classes are this module's (so ``schedule_target=`` drives any key); the arguments, the
+    conversions and the returned epochs are timm's:
+
+    * with ``step_on_epochs=False`` every length (``num_epochs``, ``warmup_epochs``,
+      ``decay_epochs``, ``decay_milestones``, ``cooldown_epochs``, ``stable_timescale``) is
+      multiplied by ``updates_per_epoch`` (which must then be > 0);
+    * ``noise`` is a fraction (or a pair of fractions) of ``t_initial``;
+    * ``"constant"`` is a step schedule that never decays (warmup and ``lr_scale`` apply),
+      ``"plateau"`` steps per epoch only, ``"wsd"`` / ``"rsqrt"`` are :class:`WSDLRScheduler`
+      (constant or rsqrt stable phase; ``decay_epochs`` None = 0.2 of the stable + decay
+      length, a value in (0, 1) a fraction of it, rounded to whole steps; without
+      ``warmup_prefix`` the warmup is taken out of ``num_epochs``), ``"none"`` returns
+      ``(None, num_epochs)``;
+    * ``num_epochs`` returned: ``get_cycle_length() + cooldown`` (in epochs) for the schedulers
+      that have it (cosine, tanh, poly, wsd, rsqrt), else ``num_epochs`` (+ ``warmup_epochs``
+      when ``warmup_prefix``).
+
+    Example:
+        >>> import torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, weight_decay=0.05)
+        >>> s, epochs = create_scheduler_v2(opt, "cosine", num_epochs=20, warmup_epochs=2,
+        ...                                 cooldown_epochs=3, schedule_target="weight_decay")
+        >>> type(s).__name__, epochs
+        ('CosineLRScheduler', 23)
+    """
+    if not isinstance(sched, str) or sched not in SCHEDULER_NAMES:
+        raise ValueError(
+            f"Unknown scheduler {sched!r}: sched must be one of {list(SCHEDULER_NAMES)} "
+            f"(timm 1.0.31's names)"
+        )
+    on_epochs = _flag("step_on_epochs", step_on_epochs)
+    if decay_epochs is None:
+        decay_epochs = 0.2 if sched in ("wsd", "rsqrt") else 90
+    t_initial: Any = num_epochs
+    warmup_t: Any = warmup_epochs
+    decay_t: Any = decay_epochs
+    cooldown_t: Any = cooldown_epochs
+    timescale_t: Any = stable_timescale
+    milestones: Any = decay_milestones
+    if not on_epochs:
+        per = check_step_count("updates_per_epoch", updates_per_epoch)
+        if per <= 0:
+            raise ValueError(
+                f"step_on_epochs=False needs updates_per_epoch > 0 (the number of optimizer "
+                f"updates per epoch, len(loader)), got {updates_per_epoch!r}"
+            )
+        t_initial, warmup_t, decay_t = t_initial * per, warmup_t * per, decay_t * per
+        milestones = [d * per for d in decay_milestones]
+        cooldown_t = cooldown_t * per
+        if timescale_t is not None:
+            timescale_t = timescale_t * per
+    noise_range: Any = None
+    if noise is not None:
+        if isinstance(noise, (list, tuple)):
+            noise_range = [n * t_initial for n in noise]
+            if len(noise_range) == 1:
+                noise_range = noise_range[0]
+        else:
+            noise_range = noise * t_initial
+    noise_args: dict[str, Any] = {
+        "noise_range_t": noise_range,
+        "noise_pct": noise_pct,
+        "noise_std": noise_std,
+        "noise_seed": noise_seed,
+        "schedule_target": schedule_target,
+    }
+    warmup_args: dict[str, Any] = {
+        "warmup_lr_init": warmup_lr,
+        "warmup_t": warmup_t,
+        "warmup_prefix": warmup_prefix,
+    }
+    cycle_args: dict[str, Any] = {
+        "cycle_mul": cycle_mul,
+        "cycle_decay": cycle_decay,
+        "cycle_limit": cycle_limit,
+    }
+    scheduler: _TimmScheduler | None = None
+    if sched == "cosine":
+        scheduler = CosineLRScheduler(
+            optimizer, t_initial=t_initial, lr_min=min_lr, t_in_epochs=on_epochs, k_decay=k_decay,
+            **cycle_args, **warmup_args, **noise_args,
+        )  # fmt: skip
+    elif sched == "tanh":
+        scheduler = TanhLRScheduler(
+            optimizer, t_initial=t_initial, lr_min=min_lr, t_in_epochs=on_epochs,
+            **cycle_args, **warmup_args, **noise_args,
+        )  # fmt: skip
+    elif sched == "poly":
+        scheduler = PolyLRScheduler(
+            optimizer, t_initial=t_initial, power=decay_rate, lr_min=min_lr,
+            t_in_epochs=on_epochs, k_decay=k_decay, **cycle_args, **warmup_args, **noise_args,
+        )  # fmt: skip
+    elif sched in ("step", "constant"):
+        step_args = {"decay_t": decay_t, "decay_rate": decay_rate}
+        if sched == "constant":  # a step schedule that never decays
+            step_args = {"decay_t": 1, "decay_rate": 1.0}
+        scheduler = StepLRScheduler(
+            optimizer, **step_args, t_in_epochs=on_epochs, **warmup_args, **noise_args
+        )
+    elif sched == "multistep":
+        scheduler = MultiStepLRScheduler(
+            optimizer, decay_t=milestones, decay_rate=decay_rate, t_in_epochs=on_epochs,
+            **warmup_args, **noise_args,
+        )  # fmt: skip
+    elif sched == "plateau":
+        if not on_epochs:
+            raise ValueError(
+                "sched='plateau' steps per epoch only: pass step_on_epochs=True (timm asserts it)"
+            )
+        del warmup_args["warmup_prefix"]
+        scheduler = PlateauLRScheduler(
+            optimizer, decay_rate=decay_rate, patience_t=patience_epochs, cooldown_t=0,
+            lr_min=min_lr, mode=plateau_mode, **warmup_args, **noise_args,
+        )  # fmt: skip
+    elif sched in ("wsd", "rsqrt"):
+        # The warmup is always a prefix of a WSD schedule; without warmup_prefix the stable and
+        # decay phases fit in num_epochs (timm's rule, so epochs means the same for every sched).
+        t_sched = t_initial if warmup_prefix else t_initial - warmup_t
+        if 0 < _number("decay_epochs", decay_epochs) < 1:
+            decay_t = decay_epochs * t_sched  # a fraction of the stable + decay length
+        decay_t = round(float(decay_t))
+        if not 0 < decay_t <= t_sched:
+            fit = "" if warmup_prefix else " - warmup_epochs"
+            raise ValueError(
+                f"sched={sched!r} needs 0 < decay_epochs <= epochs{fit}, got a decay of "
+                f"{decay_t} steps and a stable + decay length of {t_sched}"
+            )
+        scheduler = WSDLRScheduler(
+            optimizer, t_initial=t_sched, decay_t=decay_t, lr_min=min_lr,
+            stable_fn="rsqrt" if sched == "rsqrt" else "constant", stable_timescale=timescale_t,
+            decay_fn=decay_fn or ("linear" if sched == "rsqrt" else "1-sqrt"),
+            t_in_epochs=on_epochs, warmup_t=warmup_t, warmup_lr_init=warmup_lr, **noise_args,
+        )  # fmt: skip
+    if isinstance(scheduler, (_CyclicScheduler, WSDLRScheduler)):
+        # the schedulers with timm's get_cycle_length: their length (cycles, the warmup when
+        # it is a prefix) plus the cooldown
+        total = scheduler.get_cycle_length() + cooldown_t
+        return scheduler, total if on_epochs else total // updates_per_epoch
+    if warmup_prefix:
+        num_epochs += warmup_epochs
+    return scheduler, num_epochs
