@@ -690,6 +690,14 @@ class Binding:
         pending = {id(group) for group, _ in self._pending}
         return [id(group) not in pending for group in self._driven()]
 
+    def first_unrecorded(self) -> int | None:
+        """The optimizer index of the first driven group that held no record of the key before
+        this binding (``None`` if all did): what a resume that must find records names."""
+        for index, had in zip(self.indices, self.recorded()):
+            if not had:
+                return index
+        return None
+
     def expand(self, values: Sequence[Any]) -> list[Any]:
         """``values`` (one per driven group) as one value per param group of the optimizer.
 

@@ -33,15 +33,15 @@ def bind_like_lambda_lr(
         )
     if last_epoch >= 0:
         binding = Binding(optimizer, schedule_target, owner=f"the schedule of {schedule_target!r}")
-        for index, recorded in enumerate(binding.recorded()):
-            if not recorded:
-                raise LookupKeyError(
-                    f"param {record_name(binding.key)!r} is not specified in "
-                    f"param_groups[{index}] when resuming the schedule of "
-                    f"{schedule_target!r} with last_epoch={last_epoch} >= 0 (torch's rule): "
-                    f"load the optimizer's state dict, which holds the record, before building "
-                    f"the schedule, or pass last_epoch=-1 for a fresh run"
-                )
+        index = binding.first_unrecorded()
+        if index is not None:
+            raise LookupKeyError(
+                f"param {record_name(binding.key)!r} is not specified in "
+                f"param_groups[{index}] when resuming the schedule of "
+                f"{schedule_target!r} with last_epoch={last_epoch} >= 0 (torch's rule): "
+                f"load the optimizer's state dict, which holds the record, before building "
+                f"the schedule, or pass last_epoch=-1 for a fresh run"
+            )
     schedule = CurveSchedule(optimizer, curve, schedule_target)
     if last_epoch >= 0:
         schedule.step(last_epoch + 1)

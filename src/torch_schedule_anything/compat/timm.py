@@ -60,7 +60,14 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from ..binding import Binding, BoundBases, LastValues, RefusesTorchSequentialLR, check_step_order
+from ..binding import (
+    Binding,
+    BoundBases,
+    LastValues,
+    RefusesTorchSequentialLR,
+    check_step_order,
+    record_name,
+)
 from ..checks import check_choice, check_real, check_step, check_step_count
 from ..curves.base import Curve
 from ..errors import LookupKeyError
@@ -513,15 +520,14 @@ class _TimmScheduler(RefusesTorchSequentialLR, LastValues, BoundBases, LRSchedul
     def _attach(self, optimizer: Optimizer, schedule_target: str, initialize: Any) -> Binding:
         name = type(self).__name__
         binding = Binding(optimizer, schedule_target, owner=f"{name} of {schedule_target!r}")
-        if not _flag("initialize", initialize):
-            for index, had in enumerate(binding.recorded()):
-                if not had:
-                    raise LookupKeyError(
-                        f"{name}(initialize=False) reads the bases from the groups' records, but "
-                        f"param_groups[{index}] holds no 'initial_{binding.key}' (timm raises "
-                        f"KeyError too); pass initialize=True (the default) to record the "
-                        f"current values of {schedule_target!r}"
-                    )
+        index = None if _flag("initialize", initialize) else binding.first_unrecorded()
+        if index is not None:
+            raise LookupKeyError(
+                f"{name}(initialize=False) reads the bases from the groups' records, but "
+                f"param_groups[{index}] holds no {record_name(binding.key)!r} (timm raises "
+                f"KeyError too); pass initialize=True (the default) to record the current "
+                f"values of {schedule_target!r}"
+            )
         self._binding = binding
         self.optimizer = optimizer
         self.schedule_target = schedule_target
